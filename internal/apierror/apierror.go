@@ -1,0 +1,84 @@
+// Package apierror is the one error type every cloud client returns, so that
+// the provider can build a diagnostic that names the cloud, the call, the
+// upstream status and code, the request ID and what to do about it.
+package apierror
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Kind classifies a failure by what the user can do about it.
+type Kind int
+
+const (
+	// KindUnknown is any failure not classified below.
+	KindUnknown Kind = iota
+	// KindAuth means the credentials were refused (bad key, bad signature).
+	KindAuth
+	// KindPermission means the credentials are valid but not allowed.
+	KindPermission
+	// KindNotFound means the namespace, repository or project does not exist.
+	KindNotFound
+	// KindBadRequest means the service rejected a parameter.
+	KindBadRequest
+	// KindThrottled means the service kept throttling after every retry.
+	KindThrottled
+	// KindServer means the service kept failing after every retry.
+	KindServer
+	// KindTransport means no usable HTTP answer arrived (connection, timeout).
+	KindTransport
+	// KindDecode means the answer could not be understood (truncated, wrong shape).
+	KindDecode
+	// KindInconsistent means the pages did not add up (loop, changing total, short list).
+	KindInconsistent
+	// KindConfig means the client was configured wrongly before any call.
+	KindConfig
+)
+
+// Error describes one failed upstream call.
+type Error struct {
+	Cloud      string // "Huawei Cloud SWR", "UCloud UHub", "PPIO"
+	Call       string // API operation, e.g. "ListRepositoryTags"
+	Kind       Kind
+	HTTPStatus int    // 0 when no HTTP answer arrived
+	Code       string // upstream error code or RetCode, if any
+	Message    string // upstream message or our own description
+	RequestID  string // upstream request ID, if sent
+	Attempts   int    // HTTP attempts made, retries included
+	Err        error  // underlying cause (transport or decode), if any
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s failed", e.Cloud, e.Call)
+	if e.HTTPStatus != 0 {
+		fmt.Fprintf(&b, ": HTTP %d", e.HTTPStatus)
+	}
+	if e.Code != "" {
+		fmt.Fprintf(&b, ", code %s", e.Code)
+	}
+	if e.Message != "" {
+		fmt.Fprintf(&b, ": %s", e.Message)
+	}
+	if e.Err != nil {
+		fmt.Fprintf(&b, ": %v", e.Err)
+	}
+	if e.RequestID != "" {
+		fmt.Fprintf(&b, " (request ID %s)", e.RequestID)
+	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
+	}
+	return b.String()
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// As returns the *Error inside err, if there is one.
+func As(err error) (*Error, bool) {
+	var e *Error
+	ok := errors.As(err, &e)
+	return e, ok
+}

@@ -1,0 +1,372 @@
+// Package transport is the one HTTP layer every cloud client uses: retries
+// with exponential backoff and jitter (through hashicorp/go-retryablehttp),
+// Retry-After, a per-attempt timeout, a bounded body, a shared throttle gate,
+// the User-Agent and one tflog line per attempt with no secret in it.
+package transport
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/go-cleanhttp"
+	"github.com/hashicorp/go-retryablehttp"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+// Defaults for Config fields left zero.
+const (
+	DefaultMaxRetries     = 5
+	DefaultRequestTimeout = 30 * time.Second
+	DefaultRetryWaitMin   = 500 * time.Millisecond
+	DefaultRetryWaitMax   = 30 * time.Second
+	DefaultMaxBodyBytes   = 64 << 20
+	// maxRetryAfter bounds how long a Retry-After header may make us wait.
+	maxRetryAfter = 5 * time.Minute
+)
+
+// Config sets up a Client. Zero values take the defaults above.
+type Config struct {
+	MaxRetries     int           // retries after the first attempt; negative means none
+	RequestTimeout time.Duration // one HTTP attempt, body included
+	RetryWaitMin   time.Duration
+	RetryWaitMax   time.Duration
+	MaxBodyBytes   int64  // a larger answer is an error, not a memory blow-up
+	UserAgent      string // "terraform-provider-registry/<version>"
+	CACertFile     string // extra PEM CA bundle for private endpoints
+}
+
+// Client sends requests. It is safe for concurrent use; the throttle gate is
+// shared by every request made through it, so that concurrent page workers
+// back off together when the service says it is overloaded.
+type Client struct {
+	rc           *retryablehttp.Client
+	userAgent    string
+	maxBodyBytes int64
+	gate         throttleGate
+}
+
+// Response is a complete answer: the body has been read within the attempt,
+// so a connection reset mid-body is retried like any other transport error.
+type Response struct {
+	StatusCode int
+	Header     http.Header
+	Body       []byte
+	Attempts   int
+}
+
+// BodyCheck lets a cloud client ask for a retry based on a 2xx body, for
+// services (UCloud) that report throttling inside an HTTP 200.
+// It returns throttled=true for throttling, retry=true for any retryable answer.
+type BodyCheck func(status int, body []byte) (retry, throttled bool)
+
+// ErrTooLarge is returned when an answer exceeds Config.MaxBodyBytes.
+var ErrTooLarge = errors.New("response body exceeds the size limit")
+
+// RetriesExhaustedError reports the last retryable answer after every attempt.
+type RetriesExhaustedError struct {
+	Attempts int
+	Err      error
+}
+
+func (e *RetriesExhaustedError) Error() string {
+	return fmt.Sprintf("giving up after %d attempts: %v", e.Attempts, e.Err)
+}
+
+func (e *RetriesExhaustedError) Unwrap() error { return e.Err }
+
+// New builds a Client from cfg.
+func New(cfg Config) (*Client, error) {
+	if cfg.MaxRetries == 0 {
+		cfg.MaxRetries = DefaultMaxRetries
+	}
+	if cfg.MaxRetries < 0 {
+		cfg.MaxRetries = 0
+	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = DefaultRequestTimeout
+	}
+	if cfg.RetryWaitMin <= 0 {
+		cfg.RetryWaitMin = DefaultRetryWaitMin
+	}
+	if cfg.RetryWaitMax <= 0 {
+		cfg.RetryWaitMax = DefaultRetryWaitMax
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+
+	base := cleanhttp.DefaultPooledTransport() // honours HTTPS_PROXY / NO_PROXY
+	base.MaxIdleConnsPerHost = 16
+	if cfg.CACertFile != "" {
+		pool, err := loadCAPool(cfg.CACertFile)
+		if err != nil {
+			return nil, err
+		}
+		base.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	}
+
+	c := &Client{userAgent: cfg.UserAgent, maxBodyBytes: cfg.MaxBodyBytes}
+	c.rc = &retryablehttp.Client{
+		HTTPClient: &http.Client{
+			Transport: loggingRoundTripper{next: base},
+			Timeout:   cfg.RequestTimeout,
+		},
+		Logger:         nil, // every attempt is logged by loggingRoundTripper
+		RetryWaitMin:   cfg.RetryWaitMin,
+		RetryWaitMax:   cfg.RetryWaitMax,
+		RetryMax:       cfg.MaxRetries,
+		RequestLogHook: countAttempt,
+		CheckRetry:     c.checkRetry,
+		Backoff:        c.backoff,
+		ErrorHandler:   c.giveUp,
+	}
+	return c, nil
+}
+
+func loadCAPool(file string) (*x509.CertPool, error) {
+	pem, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("reading ca_cert_file: %w", err)
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil || pool == nil {
+		pool = x509.NewCertPool()
+	}
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("ca_cert_file %s holds no PEM certificate", file)
+	}
+	return pool, nil
+}
+
+// attemptState follows one logical request through its attempts.
+type attemptState struct {
+	attempt   int
+	check     BodyCheck
+	body      []byte
+	throttled bool
+}
+
+type stateKey struct{}
+
+func stateFrom(ctx context.Context) *attemptState {
+	s, _ := ctx.Value(stateKey{}).(*attemptState)
+	return s
+}
+
+// Do sends req with retries and returns the whole answer. A non-2xx status is
+// not an error here: the cloud client decodes it into its own error shape.
+// An error is returned only when no final answer could be read.
+func (c *Client) Do(ctx context.Context, req *http.Request, check BodyCheck) (*Response, error) {
+	if err := c.gate.wait(ctx); err != nil {
+		return nil, err
+	}
+	st := &attemptState{check: check}
+	ctx = context.WithValue(ctx, stateKey{}, st)
+	if c.userAgent != "" {
+		req.Header.Set("User-Agent", c.userAgent)
+	}
+	rreq, err := retryablehttp.FromRequest(req.WithContext(ctx))
+	if err != nil {
+		return nil, err
+	}
+	rreq.SetResponseHandler(func(resp *http.Response) error {
+		body, err := readLimited(resp.Body, c.maxBodyBytes)
+		if err != nil {
+			return err
+		}
+		st.body = body
+		if st.check != nil {
+			if retry, throttled := st.check(resp.StatusCode, body); retry {
+				st.throttled = throttled
+				return errRetryableBody
+			}
+		}
+		st.throttled = false
+		return nil
+	})
+	resp, err := c.rc.Do(rreq)
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, ctxErr
+		}
+		return nil, err
+	}
+	return &Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: st.body, Attempts: st.attempt}, nil
+}
+
+var errRetryableBody = errors.New("retryable answer")
+
+func readLimited(r io.ReadCloser, limit int64) ([]byte, error) {
+	defer r.Close()
+	body, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading response body: %w", err)
+	}
+	if int64(len(body)) > limit {
+		return nil, fmt.Errorf("%w of %d bytes", ErrTooLarge, limit)
+	}
+	return body, nil
+}
+
+func countAttempt(_ retryablehttp.Logger, req *http.Request, i int) {
+	if st := stateFrom(req.Context()); st != nil {
+		st.attempt = i + 1
+	}
+}
+
+// checkRetry retries connection errors, 429, 5xx, body-read failures and
+// bodies the cloud client marks retryable; it never retries a cancelled
+// context, an oversize body or a certificate failure.
+func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return false, ctxErr
+	}
+	st := stateFrom(ctx)
+	switch {
+	case errors.Is(err, errRetryableBody):
+		return true, nil
+	case errors.Is(err, ErrTooLarge):
+		return false, err
+	case err != nil:
+		retry, _ := retryablehttp.DefaultRetryPolicy(ctx, nil, err)
+		return retry, err
+	}
+	if st != nil {
+		st.throttled = resp.StatusCode == http.StatusTooManyRequests
+	}
+	code := resp.StatusCode
+	return code == http.StatusTooManyRequests || code == 0 || (code >= 500 && code != http.StatusNotImplemented), nil
+}
+
+// backoff is exponential with jitter, honours Retry-After, and raises the
+// shared gate on throttling so every concurrent request waits too.
+func (c *Client) backoff(minWait, maxWait time.Duration, attemptNum int, resp *http.Response) time.Duration {
+	wait, fromHeader := retryAfter(resp)
+	if !fromHeader {
+		ceiling := minWait << min(attemptNum, 20)
+		if ceiling > maxWait || ceiling <= 0 {
+			ceiling = maxWait
+		}
+		// "Equal jitter": half fixed, half random, so waits never collapse to zero.
+		wait = ceiling/2 + rand.N(ceiling/2+1)
+	}
+	if resp != nil {
+		if st := stateFrom(resp.Request.Context()); st != nil && st.throttled {
+			wait = c.gate.raise(wait)
+		}
+	}
+	return wait
+}
+
+// retryAfter reads a Retry-After header (seconds or HTTP-date) on 429 or 503.
+func retryAfter(resp *http.Response) (time.Duration, bool) {
+	if resp == nil || (resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusServiceUnavailable) {
+		return 0, false
+	}
+	v := resp.Header.Get("Retry-After")
+	if v == "" {
+		return 0, false
+	}
+	var d time.Duration
+	if secs, err := strconv.Atoi(v); err == nil {
+		d = time.Duration(secs) * time.Second
+	} else if t, err := http.ParseTime(v); err == nil {
+		d = time.Until(t)
+	} else {
+		return 0, false
+	}
+	return min(max(d, 0), maxRetryAfter), true
+}
+
+// giveUp runs when retries are exhausted or a non-retryable error occurred.
+// A final HTTP answer (an error status, or a body the cloud marked retryable)
+// goes back to the cloud client to decode with the attempt count; a transport
+// failure becomes an error.
+func (c *Client) giveUp(resp *http.Response, err error, attempts int) (*http.Response, error) {
+	if resp != nil && (err == nil || errors.Is(err, errRetryableBody)) {
+		if st := stateFrom(resp.Request.Context()); st != nil && err == nil {
+			body, rerr := readLimited(resp.Body, c.maxBodyBytes)
+			if rerr != nil {
+				return nil, &RetriesExhaustedError{Attempts: attempts, Err: rerr}
+			}
+			st.body = body
+		}
+		return resp, nil
+	}
+	if resp != nil && resp.Body != nil {
+		resp.Body.Close()
+	}
+	if attempts > 1 && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+		return nil, &RetriesExhaustedError{Attempts: attempts, Err: err}
+	}
+	return nil, err
+}
+
+// throttleGate holds back new attempts until a throttling pause has passed.
+type throttleGate struct {
+	mu    sync.Mutex
+	until time.Time
+}
+
+// raise extends the pause to at least d from now and returns the wait left.
+func (g *throttleGate) raise(d time.Duration) time.Duration {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if t := time.Now().Add(d); t.After(g.until) {
+		g.until = t
+	}
+	return time.Until(g.until)
+}
+
+func (g *throttleGate) wait(ctx context.Context) error {
+	g.mu.Lock()
+	d := time.Until(g.until)
+	g.mu.Unlock()
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// loggingRoundTripper writes one debug line per attempt. It logs the method,
+// the URL without its query values' secrets (no client puts secrets in URLs),
+// the status, the duration and the attempt number; never a header or a body.
+type loggingRoundTripper struct{ next http.RoundTripper }
+
+func (l loggingRoundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
+	start := time.Now()
+	resp, err := l.next.RoundTrip(req)
+	ctx := req.Context()
+	fields := map[string]any{
+		"method":      req.Method,
+		"url":         req.URL.Redacted(),
+		"duration_ms": time.Since(start).Milliseconds(),
+	}
+	if st := stateFrom(ctx); st != nil {
+		fields["attempt"] = st.attempt
+	}
+	if err != nil {
+		fields["error"] = err.Error()
+	} else {
+		fields["status"] = resp.StatusCode
+	}
+	tflog.Debug(ctx, "HTTP attempt", fields)
+	return resp, err
+}
