@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/registry-tools/terraform-provider-registry/internal/transport"
 )
 
 // Kind classifies a failure by what the user can do about it.
@@ -81,4 +83,50 @@ func As(err error) (*Error, bool) {
 	var e *Error
 	ok := errors.As(err, &e)
 	return e, ok
+}
+
+// KindForStatus classifies an HTTP error status.
+func KindForStatus(status int) Kind {
+	switch {
+	case status == 401:
+		return KindAuth
+	case status == 403:
+		return KindPermission
+	case status == 404:
+		return KindNotFound
+	case status == 429:
+		return KindThrottled
+	case status >= 500:
+		return KindServer
+	case status >= 400:
+		return KindBadRequest
+	}
+	return KindUnknown
+}
+
+// FromTransport wraps an error from the transport layer (no usable answer)
+// for a call. Cancellation stays recognisable with errors.Is.
+func FromTransport(cloud, call string, err error) error {
+	e := &Error{Cloud: cloud, Call: call, Kind: KindTransport, Attempts: 1, Err: err}
+	var ex *transport.RetriesExhaustedError
+	if errors.As(err, &ex) {
+		e.Attempts = ex.Attempts
+		e.Err = ex.Err
+	}
+	if errors.Is(err, transport.ErrTooLarge) {
+		e.Kind = KindDecode
+	}
+	return e
+}
+
+// Snippet is the start of an unexpected body, for an error message.
+func Snippet(body []byte) string {
+	s := strings.TrimSpace(strings.ToValidUTF8(string(body), "?"))
+	if len(s) > 200 {
+		s = s[:200] + "…"
+	}
+	if s == "" {
+		return "(empty body)"
+	}
+	return s
 }

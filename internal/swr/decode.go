@@ -1,0 +1,191 @@
+package swr
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/registry-tools/terraform-provider-registry/internal/apierror"
+	"github.com/registry-tools/terraform-provider-registry/internal/apitime"
+	"github.com/registry-tools/terraform-provider-registry/internal/transport"
+)
+
+// Tag is one image tag as SWR reports it, times in UTC.
+type Tag struct {
+	ID           int64
+	RepoID       int64
+	Tag          string
+	ImageID      string
+	Digest       string
+	Manifest     string // empty unless asked for
+	Schema       int64
+	Path         string
+	InternalPath string
+	Size         int64
+	IsTrusted    bool
+	Created      time.Time
+	Updated      time.Time
+	Deleted      time.Time // zero unless deleted
+	DomainID     string
+	Scanned      bool
+	TagType      int64 // 0 manifest, 1 manifest list
+}
+
+// wireTag is the JSON of a tag without its manifest: leaving the field out
+// makes the decoder skip the (large) manifest instead of allocating it.
+type wireTag struct {
+	ID           int64        `json:"id"`
+	RepoID       int64        `json:"repo_id"`
+	Tag          string       `json:"Tag"`
+	ImageID      string       `json:"image_id"`
+	Digest       string       `json:"digest"`
+	Schema       int64        `json:"schema"`
+	Path         string       `json:"path"`
+	InternalPath string       `json:"internal_path"`
+	Size         int64        `json:"size"`
+	IsTrusted    bool         `json:"is_trusted"`
+	Created      apitime.Time `json:"created"`
+	Updated      apitime.Time `json:"updated"`
+	Deleted      apitime.Time `json:"deleted"`
+	DomainID     string       `json:"domain_id"`
+	Scanned      bool         `json:"scanned"`
+	TagType      int64        `json:"tag_type"`
+}
+
+type wireTagWithManifest struct {
+	wireTag
+	Manifest string `json:"manifest"`
+}
+
+func (w *wireTag) tag(manifest string) Tag {
+	return Tag{
+		ID: w.ID, RepoID: w.RepoID, Tag: w.Tag, ImageID: w.ImageID, Digest: w.Digest,
+		Manifest: manifest, Schema: w.Schema, Path: w.Path, InternalPath: w.InternalPath,
+		Size: w.Size, IsTrusted: w.IsTrusted, Created: w.Created.Time, Updated: w.Updated.Time,
+		Deleted: w.Deleted.Time, DomainID: w.DomainID, Scanned: w.Scanned, TagType: w.TagType,
+	}
+}
+
+// DecodeTags reads a page: a JSON array of tags, element by element, and
+// appends them to dst. Anything but a complete array is an error.
+func DecodeTags(body []byte, withManifest bool, dst []Tag) ([]Tag, error) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	tok, err := dec.Token()
+	if err != nil {
+		return dst, fmt.Errorf("tag list: %w", err)
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '[' {
+		return dst, fmt.Errorf("tag list is not a JSON array (starts with %v)", tok)
+	}
+	for dec.More() {
+		if withManifest {
+			var w wireTagWithManifest
+			if err := dec.Decode(&w); err != nil {
+				return dst, fmt.Errorf("tag %d: %w", len(dst), err)
+			}
+			dst = append(dst, w.tag(w.Manifest))
+		} else {
+			var w wireTag
+			if err := dec.Decode(&w); err != nil {
+				return dst, fmt.Errorf("tag %d: %w", len(dst), err)
+			}
+			dst = append(dst, w.tag(""))
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return dst, fmt.Errorf("tag list: %w", err)
+	}
+	if dec.More() {
+		return dst, errors.New("tag list: data after the array")
+	}
+	if _, err := dec.Token(); err == nil {
+		return dst, errors.New("tag list: data after the array")
+	}
+	return dst, nil
+}
+
+// ParseContentRange reads the total from "offset-count/total" (or
+// "start-end/total"): the number after the slash.
+func ParseContentRange(h string) (total int, err error) {
+	h = strings.TrimSpace(h)
+	h = strings.TrimPrefix(h, "items ")
+	_, after, found := strings.Cut(h, "/")
+	if !found {
+		return 0, fmt.Errorf("Content-Range %q has no total", h)
+	}
+	total, err = strconv.Atoi(strings.TrimSpace(after))
+	if err != nil || total < 0 {
+		return 0, fmt.Errorf("Content-Range %q has no valid total", h)
+	}
+	return total, nil
+}
+
+func decodeProjects(body []byte, region string) (string, error) {
+	var out struct {
+		Projects []struct {
+			ID   string `json:"id"`
+			Name string `json:"name"`
+		} `json:"projects"`
+	}
+	if err := json.Unmarshal(body, &out); err != nil {
+		return "", fmt.Errorf("IAM projects answer: %w", err)
+	}
+	switch len(out.Projects) {
+	case 0:
+		return "", fmt.Errorf("IAM lists no project named %q: check region / HW_REGION_NAME, or set project_id / HW_PROJECT_ID", region)
+	case 1:
+		if out.Projects[0].ID == "" {
+			return "", fmt.Errorf("IAM project %q has no id", region)
+		}
+		return out.Projects[0].ID, nil
+	}
+	return "", fmt.Errorf("IAM lists %d projects named %q: set project_id / HW_PROJECT_ID to pick one", len(out.Projects), region)
+}
+
+// decodeError turns an error answer (status >= 400) into an *apierror.Error,
+// accepting the three body shapes SWR and its gateway use.
+func decodeError(call string, resp *transport.Response) error {
+	e := &apierror.Error{
+		Cloud: CloudName, Call: call, Kind: apierror.KindForStatus(resp.StatusCode),
+		HTTPStatus: resp.StatusCode, RequestID: resp.Header.Get("X-Request-Id"), Attempts: resp.Attempts,
+	}
+	e.Code, e.Message = errorBody(resp.Body)
+	return e
+}
+
+func errorBody(body []byte) (code, message string) {
+	var obj struct {
+		ErrorCode string `json:"error_code"`
+		ErrorMsg  string `json:"error_msg"`
+		Code      any    `json:"code"`
+		Message   string `json:"message"`
+	}
+	if json.Unmarshal(body, &obj) == nil {
+		switch {
+		case obj.ErrorCode != "" || obj.ErrorMsg != "":
+			return obj.ErrorCode, obj.ErrorMsg
+		case obj.Code != nil || obj.Message != "":
+			if obj.Code == nil {
+				return "", obj.Message
+			}
+			return fmt.Sprint(obj.Code), obj.Message
+		}
+	}
+	var list []struct {
+		ErrorCode    string `json:"errorCode"`
+		ErrorMessage string `json:"errorMessage"`
+		Detail       string `json:"detail"`
+	}
+	if json.Unmarshal(body, &list) == nil && len(list) > 0 {
+		msg := list[0].ErrorMessage
+		if list[0].Detail != "" {
+			msg += " (" + list[0].Detail + ")"
+		}
+		return list[0].ErrorCode, msg
+	}
+	return "", apierror.Snippet(body)
+}
