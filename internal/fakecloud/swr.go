@@ -354,7 +354,7 @@ func (s *SWR) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			"id": t.ID, "repo_id": t.RepoID, "Tag": t.Tag, "image_id": t.ImageID, "digest": t.Digest,
 			"manifest": t.Manifest, "schema": 2, "path": path,
 			"internal_path": fmt.Sprintf("%s/%s/%s:%s", swrInternalRegistryHost, namespace, repository, t.Tag),
-			"size": t.Size, "is_trusted": false,
+			"size":          t.Size, "is_trusted": false,
 			"created": t.Created.Format(time.RFC3339), "updated": t.Updated.Format(time.RFC3339),
 			"deleted": deleted, "domain_id": DefaultSWRDomainID, "scanned": t.Scanned, "tag_type": t.TagType,
 		})

@@ -149,4 +149,3 @@ func (c *Client) ProjectID(ctx context.Context) (string, error) {
 	c.projectID = id
 	return id, nil
 }
-
