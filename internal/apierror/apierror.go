@@ -53,19 +53,29 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s failed", e.Cloud, e.Call)
+	return e.Cloud + " " + e.Call + " failed: " + e.Detail()
+}
+
+// Detail is the error without its "<cloud> <call> failed" prefix, for a
+// diagnostic whose summary already says that.
+func (e *Error) Detail() string {
+	var parts []string
 	if e.HTTPStatus != 0 {
-		fmt.Fprintf(&b, ": HTTP %d", e.HTTPStatus)
+		parts = append(parts, fmt.Sprintf("HTTP %d", e.HTTPStatus))
 	}
 	if e.Code != "" {
-		fmt.Fprintf(&b, ", code %s", e.Code)
+		parts = append(parts, "code "+e.Code)
 	}
-	if e.Message != "" {
-		fmt.Fprintf(&b, ": %s", e.Message)
-	}
-	if e.Err != nil {
-		fmt.Fprintf(&b, ": %v", e.Err)
+	var b strings.Builder
+	b.WriteString(strings.Join(parts, ", "))
+	for _, s := range []string{e.Message, errString(e.Err)} {
+		if s == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString(": ")
+		}
+		b.WriteString(s)
 	}
 	if e.RequestID != "" {
 		fmt.Fprintf(&b, " (request ID %s)", e.RequestID)
@@ -74,6 +84,13 @@ func (e *Error) Error() string {
 		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
 	}
 	return b.String()
+}
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
 }
 
 func (e *Error) Unwrap() error { return e.Err }

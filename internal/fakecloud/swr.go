@@ -169,6 +169,18 @@ func (s *SWR) PushTag(namespace, repository, tag string, at time.Time) {
 	s.repos[namespace][repository] = tags
 }
 
+// Tag returns a stored tag, for tests to compare against.
+func (s *SWR) Tag(namespace, repository, tag string) (SWRTag, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, t := range s.repos[namespace][repository] {
+		if t.Tag == tag {
+			return t, true
+		}
+	}
+	return SWRTag{}, false
+}
+
 // DeleteTag removes a tag.
 func (s *SWR) DeleteTag(namespace, repository, tag string) {
 	s.mu.Lock()

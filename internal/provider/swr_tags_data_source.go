@@ -1,0 +1,321 @@
+package provider
+
+import (
+	"cmp"
+	"context"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+
+	"github.com/registry-tools/terraform-provider-registry/internal/apierror"
+	"github.com/registry-tools/terraform-provider-registry/internal/apitime"
+	"github.com/registry-tools/terraform-provider-registry/internal/swr"
+)
+
+var (
+	_ datasource.DataSource              = &swrTagsDataSource{}
+	_ datasource.DataSourceWithConfigure = &swrTagsDataSource{}
+)
+
+// NewSWRTagsDataSource is registry_swr_tags.
+func NewSWRTagsDataSource() datasource.DataSource { return &swrTagsDataSource{} }
+
+type swrTagsDataSource struct{ data *providerData }
+
+// swrTagsModel is the data source's configuration and state. The computed
+// lists are built as attr.Values directly (see swrTagValue): reflecting
+// over a struct per tag costs seconds at 10,000 tags.
+type swrTagsModel struct {
+	ID              types.String   `tfsdk:"id"`
+	Namespace       types.String   `tfsdk:"namespace"`
+	Repository      types.String   `tfsdk:"repository"`
+	Tag             types.String   `tfsdk:"tag"`
+	TagRegex        types.String   `tfsdk:"tag_regex"`
+	IncludeManifest types.Bool     `tfsdk:"include_manifest"`
+	TotalCount      types.Int64    `tfsdk:"total_count"`
+	Tags            types.List     `tfsdk:"tags"`
+	Latest          types.Object   `tfsdk:"latest"`
+	Timeouts        timeouts.Value `tfsdk:"timeouts"`
+}
+
+// swrNamespaceRule is SWR's organization-name rule: a lower-case letter
+// first, then lower-case letters and digits, single '.', '-' or '_' (or
+// '__') between them, a letter or digit last.
+var swrNamespaceRule = regexp.MustCompile(`^[a-z](?:[a-z0-9]|[.\-][a-z0-9]|__?[a-z0-9])*$`)
+
+// swrRepositoryRule is SWR's image-name rule, '/' allowed between parts.
+var swrRepositoryRule = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9]|[._-][a-z0-9]|__[a-z0-9])*(?:/[a-z0-9](?:[a-z0-9]|[._-][a-z0-9]|__[a-z0-9])*)*$`)
+
+var swrTagAttrTypes = map[string]attr.Type{
+	"id":            types.Int64Type,
+	"repo_id":       types.Int64Type,
+	"tag":           types.StringType,
+	"image_id":      types.StringType,
+	"digest":        types.StringType,
+	"manifest":      types.StringType,
+	"schema":        types.Int64Type,
+	"path":          types.StringType,
+	"internal_path": types.StringType,
+	"pinned_path":   types.StringType,
+	"size":          types.Int64Type,
+	"is_trusted":    types.BoolType,
+	"created":       types.StringType,
+	"updated":       types.StringType,
+	"deleted":       types.StringType,
+	"domain_id":     types.StringType,
+	"scanned":       types.BoolType,
+	"tag_type":      types.Int64Type,
+}
+
+var swrTagObjectType = types.ObjectType{AttrTypes: swrTagAttrTypes}
+
+func swrTagAttributes() map[string]schema.Attribute {
+	s := func(d string) schema.Attribute { return schema.StringAttribute{Computed: true, MarkdownDescription: d} }
+	i := func(d string) schema.Attribute { return schema.Int64Attribute{Computed: true, MarkdownDescription: d} }
+	b := func(d string) schema.Attribute { return schema.BoolAttribute{Computed: true, MarkdownDescription: d} }
+	return map[string]schema.Attribute{
+		"id":            i("Tag ID."),
+		"repo_id":       i("Repository ID."),
+		"tag":           s("Tag name."),
+		"image_id":      s("Image ID."),
+		"digest":        s("Manifest digest, such as `sha256:…`; it changes when the tag moves."),
+		"manifest":      s("Image manifest (JSON). Null unless `include_manifest` is true."),
+		"schema":        i("Docker manifest schema version, 1 or 2."),
+		"path":          s("Pull address, `swr.<region>.myhuaweicloud.com/<namespace>/<repository>:<tag>`."),
+		"internal_path": s("Pull address inside a CCE cluster."),
+		"pinned_path":   s("Pull address pinned to the digest, `<path without :tag>@<digest>`: it never moves."),
+		"size":          i("Image size in bytes."),
+		"is_trusted":    b("Whether the image is trusted."),
+		"created":       s("Creation time, RFC 3339 in UTC."),
+		"updated":       s("Last update time, RFC 3339 in UTC."),
+		"deleted":       s("Deletion time, RFC 3339 in UTC; null unless deleted."),
+		"domain_id":     s("Account (domain) ID."),
+		"scanned":       b("Whether the image has been scanned."),
+		"tag_type":      i("`0` for an image manifest, `1` for a manifest list."),
+	}
+}
+
+func (d *swrTagsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_swr_tags"
+}
+
+func (d *swrTagsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Every tag of a Huawei Cloud SWR repository, newest first, with `latest` the newest one. " +
+			"Pin `latest.pinned_path` (repository@digest) in module inputs so that `terraform plan` shows when the tag moves.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "`<namespace>/<repository>`, followed by the filters when given; derived from the arguments only.",
+			},
+			"namespace": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "SWR organization (namespace).",
+				Validators: []validator.String{
+					stringvalidator.LengthBetween(1, 64),
+					stringvalidator.RegexMatches(swrNamespaceRule, "must follow SWR's organization-name rule: start with a lower-case letter, "+
+						"then lower-case letters, digits and single '.', '-' or '_' (at most two '_' in a row) between them, and end with a letter or digit"),
+				},
+			},
+			"repository": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "Repository (image) name; it may contain `/`, such as `apps/web`.",
+				Validators: []validator.String{
+					stringvalidator.LengthBetween(1, 128),
+					stringvalidator.RegexMatches(swrRepositoryRule, "must be lower-case letters and digits, with single '.', '-' or '_' between them, and '/' between parts"),
+				},
+			},
+			"tag": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Server-side filter: only tags whose name contains this string.",
+				Validators:          []validator.String{stringvalidator.LengthBetween(1, 128)},
+			},
+			"tag_regex": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "RE2 regular expression the tag name must match, applied after the listing.",
+				Validators:          []validator.String{re2Validator{}},
+			},
+			"include_manifest": schema.BoolAttribute{
+				Optional:            true,
+				MarkdownDescription: "Whether to keep each tag's `manifest` in state. Default `false`: manifests are large.",
+			},
+			"total_count": schema.Int64Attribute{
+				Computed:            true,
+				MarkdownDescription: "Number of tags SWR reports for the repository (after `tag`, before `tag_regex`).",
+			},
+			"tags": schema.ListNestedAttribute{
+				Computed:            true,
+				MarkdownDescription: "The tags, ordered by `updated` newest first, then by `tag`.",
+				NestedObject:        schema.NestedAttributeObject{Attributes: swrTagAttributes()},
+			},
+			"latest": schema.SingleNestedAttribute{
+				Computed:            true,
+				MarkdownDescription: "The first of `tags`: the most recently updated tag. Null when there are none.",
+				Attributes:          swrTagAttributes(),
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx),
+		},
+	}
+}
+
+func (d *swrTagsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return
+	}
+	data, ok := req.ProviderData.(*providerData)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected provider data", "This is a bug in the provider; please report it.")
+		return
+	}
+	d.data = data
+}
+
+var swrHints = hints{
+	apierror.KindAuth: "Huawei Cloud refused the credentials: check access_key / " + envHWAccessKey + " and secret_key / " + envHWSecretKey +
+		" (for temporary credentials also security_token / " + envHWSecurityToken + "), or auth_token / " + envHWAuthToken + ".",
+	apierror.KindPermission: "The credentials are valid but may not list SWR tags: grant the IAM user SWR read access in this region.",
+	apierror.KindNotFound:   "Check namespace and repository, and that region / " + envHWRegion + " (or project_id / " + envHWProjectID + ") is where they live.",
+	apierror.KindBadRequest: "SWR rejected a parameter: check namespace, repository and tag.",
+	apierror.KindTransport:  "Check swr endpoint / " + envHWSWREndpoint + " (or region / " + envHWRegion + "), the network, and request_timeout / REGISTRY_REQUEST_TIMEOUT.",
+	apierror.KindDecode:     "SWR's answer could not be read; check that endpoint / " + envHWSWREndpoint + " points at the SWR API.",
+	apierror.KindConfig:     "Set project_id / " + envHWProjectID + ", or region / " + envHWRegion + " so the provider can look it up.",
+}
+
+func (d *swrTagsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m swrTagsModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if d.data == nil || d.data.swr == nil {
+		detail := "The provider is not configured."
+		if d.data != nil {
+			detail = d.data.swrMissing
+		}
+		resp.Diagnostics.AddError("Huawei Cloud SWR credentials missing", detail)
+		return
+	}
+	readTimeout, diags := m.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(maskSecrets(ctx, d.data.swrSecrets), readTimeout)
+	defer cancel()
+
+	var tagRegex *regexp.Regexp
+	if !m.TagRegex.IsNull() {
+		tagRegex = regexp.MustCompile(m.TagRegex.ValueString()) // validated at plan time
+	}
+	includeManifest := m.IncludeManifest.ValueBool()
+	list, err := d.data.swr.ListTags(ctx, swr.ListTagsInput{
+		Namespace:       m.Namespace.ValueString(),
+		Repository:      m.Repository.ValueString(),
+		Tag:             m.Tag.ValueString(),
+		IncludeManifest: includeManifest,
+	})
+	if err != nil {
+		resp.Diagnostics.Append(readError(ctx, err, swrHints))
+		return
+	}
+
+	tags := list.Tags
+	if tagRegex != nil {
+		tags = slices.DeleteFunc(tags, func(t swr.Tag) bool { return !tagRegex.MatchString(t.Tag) })
+	}
+	sortSWRTags(tags)
+
+	elems := make([]attr.Value, len(tags))
+	for i := range tags {
+		elems[i] = swrTagValue(&tags[i], includeManifest)
+	}
+	m.ID = types.StringValue(swrTagsID(m))
+	m.TotalCount = types.Int64Value(int64(list.Total))
+	m.Tags = basetypes.NewListValueMust(swrTagObjectType, elems)
+	m.Latest = types.ObjectNull(swrTagAttrTypes)
+	if len(elems) > 0 {
+		m.Latest = elems[0].(types.Object)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// sortSWRTags orders by updated, newest first, then by tag name, so that an
+// unchanged repository always yields the same list.
+func sortSWRTags(tags []swr.Tag) {
+	slices.SortFunc(tags, func(a, b swr.Tag) int {
+		if c := b.Updated.Compare(a.Updated); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Tag, b.Tag)
+	})
+}
+
+func swrTagsID(m swrTagsModel) string {
+	id := m.Namespace.ValueString() + "/" + m.Repository.ValueString()
+	var q []string
+	if !m.Tag.IsNull() {
+		q = append(q, "tag="+m.Tag.ValueString())
+	}
+	if !m.TagRegex.IsNull() {
+		q = append(q, "tag_regex="+m.TagRegex.ValueString())
+	}
+	if m.IncludeManifest.ValueBool() {
+		q = append(q, "include_manifest=true")
+	}
+	if len(q) > 0 {
+		id += "?" + strings.Join(q, "&")
+	}
+	return id
+}
+
+// pinnedPath replaces the ":tag" of a pull address with "@digest".
+func pinnedPath(path, tag, digest string) string {
+	if digest == "" || path == "" {
+		return ""
+	}
+	repo := strings.TrimSuffix(path, ":"+tag)
+	if repo == path {
+		if i := strings.LastIndexByte(path, ':'); i > strings.LastIndexByte(path, '/') {
+			repo = path[:i]
+		}
+	}
+	return repo + "@" + digest
+}
+
+func swrTagValue(t *swr.Tag, includeManifest bool) types.Object {
+	manifest := types.StringNull()
+	if includeManifest {
+		manifest = types.StringValue(t.Manifest)
+	}
+	return basetypes.NewObjectValueMust(swrTagAttrTypes, map[string]attr.Value{
+		"id":            types.Int64Value(t.ID),
+		"repo_id":       types.Int64Value(t.RepoID),
+		"tag":           types.StringValue(t.Tag),
+		"image_id":      types.StringValue(t.ImageID),
+		"digest":        types.StringValue(t.Digest),
+		"manifest":      manifest,
+		"schema":        types.Int64Value(t.Schema),
+		"path":          types.StringValue(t.Path),
+		"internal_path": types.StringValue(t.InternalPath),
+		"pinned_path":   types.StringValue(pinnedPath(t.Path, t.Tag, t.Digest)),
+		"size":          types.Int64Value(t.Size),
+		"is_trusted":    types.BoolValue(t.IsTrusted),
+		"created":       types.StringValue(apitime.Format(t.Created)),
+		"updated":       types.StringValue(apitime.Format(t.Updated)),
+		"deleted":       optionalTime(t.Deleted),
+		"domain_id":     types.StringValue(t.DomainID),
+		"scanned":       types.BoolValue(t.Scanned),
+		"tag_type":      types.Int64Value(t.TagType),
+	})
+}

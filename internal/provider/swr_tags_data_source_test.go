@@ -1,0 +1,316 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/registry-tools/terraform-provider-registry/internal/fakecloud"
+)
+
+const swrAddr = "data.registry_swr_tags.test"
+
+func swrTagsConfig(url, body string) string {
+	return swrProviderConfig(url, fakecloud.DefaultSWRSecretKey) + fmt.Sprintf(`
+data "registry_swr_tags" "test" {
+%s
+}
+`, body)
+}
+
+// expectSWRTag is the whole object the data source must write for a tag
+// the fake stores, every attribute included.
+func expectSWRTag(t *testing.T, fc *fakecloud.Cloud, ns, repo, tag string, withManifest bool) knownvalue.Check {
+	t.Helper()
+	ft, ok := fc.SWR.Tag(ns, repo, tag)
+	if !ok {
+		t.Fatalf("fake has no tag %s", tag)
+	}
+	path := fmt.Sprintf("swr.cn-north-4.myhuaweicloud.com/%s/%s:%s", ns, repo, tag)
+	var manifest knownvalue.Check = knownvalue.Null()
+	if withManifest {
+		manifest = knownvalue.StringExact(ft.Manifest)
+	}
+	return knownvalue.ObjectExact(map[string]knownvalue.Check{
+		"id":            knownvalue.Int64Exact(ft.ID),
+		"repo_id":       knownvalue.Int64Exact(ft.RepoID),
+		"tag":           knownvalue.StringExact(tag),
+		"image_id":      knownvalue.StringExact(ft.ImageID),
+		"digest":        knownvalue.StringExact(ft.Digest),
+		"manifest":      manifest,
+		"schema":        knownvalue.Int64Exact(2),
+		"path":          knownvalue.StringExact(path),
+		"internal_path": knownvalue.StringExact(fmt.Sprintf("10.125.0.198:20202/%s/%s:%s", ns, repo, tag)),
+		"pinned_path":   knownvalue.StringExact(fmt.Sprintf("swr.cn-north-4.myhuaweicloud.com/%s/%s@%s", ns, repo, ft.Digest)),
+		"size":          knownvalue.Int64Exact(ft.Size),
+		"is_trusted":    knownvalue.Bool(false),
+		"created":       knownvalue.StringExact(ft.Created.Format(time.RFC3339)),
+		"updated":       knownvalue.StringExact(ft.Updated.Format(time.RFC3339)),
+		"deleted":       knownvalue.Null(),
+		"domain_id":     knownvalue.StringExact(fakecloud.DefaultSWRDomainID),
+		"scanned":       knownvalue.Bool(ft.Scanned),
+		"tag_type":      knownvalue.Int64Exact(0),
+	})
+}
+
+func tagNames(names ...string) knownvalue.Check {
+	checks := make([]knownvalue.Check, len(names))
+	for i, n := range names {
+		checks[i] = knownvalue.ObjectPartial(map[string]knownvalue.Check{"tag": knownvalue.StringExact(n)})
+	}
+	return knownvalue.ListExact(checks)
+}
+
+func TestSWRTagsEveryAttribute(t *testing.T) {
+	clearCloudEnv(t)
+	fc, url := startFake(t)
+	// v1.0.0 and v2.0.0 share their update second: the tag name breaks the tie.
+	fc.SWR.GenerateTags("team", "apps/web", 3)
+
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{{
+			Config: swrTagsConfig(url, `
+  namespace        = "team"
+  repository       = "apps/web"
+  include_manifest = true
+  timeouts { read = "2m" }`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("id"), knownvalue.StringExact("team/apps/web?include_manifest=true")),
+				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(3)),
+				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags"), knownvalue.ListExact([]knownvalue.Check{
+					expectSWRTag(t, fc, "team", "apps/web", "v1.0.0", true),
+					expectSWRTag(t, fc, "team", "apps/web", "v2.0.0", true),
+					expectSWRTag(t, fc, "team", "apps/web", "v0.0.0", true),
+				})),
+				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("latest"), expectSWRTag(t, fc, "team", "apps/web", "v1.0.0", true)),
+			},
+		}},
+	})
+}
+
+func TestSWRTagsManyPagesInOrder(t *testing.T) {
+	clearCloudEnv(t)
+	fc, url := startFake(t)
+	fc.SWR.GenerateTags("team", "web", 2500)
+
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{{
+			Config: swrTagsConfig(url, `
+  namespace  = "team"
+  repository = "web"`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(2500)),
+				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags"), knownvalue.ListSizeExact(2500)),
+				// 2499 is newest; 2497 and 2498 share a second, so the name decides.
+				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags").AtSliceIndex(0).AtMapKey("tag"), knownvalue.StringExact("v2499.0.0")),
+				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags").AtSliceIndex(1).AtMapKey("tag"), knownvalue.StringExact("v2497.0.0")),
+				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags").AtSliceIndex(2).AtMapKey("tag"), knownvalue.StringExact("v2498.0.0")),
+				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags").AtSliceIndex(2499).AtMapKey("tag"), knownvalue.StringExact("v0.0.0")),
+				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags").AtSliceIndex(1234).AtMapKey("manifest"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("latest").AtMapKey("tag"), knownvalue.StringExact("v2499.0.0")),
+			},
+		}},
+	})
+}
+
+func TestSWRTagsFilters(t *testing.T) {
+	clearCloudEnv(t)
+	fc, url := startFake(t)
+	fc.SWR.GenerateTags("team", "web", 25)
+
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config: swrTagsConfig(url, `
+  namespace  = "team"
+  repository = "web"
+  tag_regex  = "^v1[0-4]\\.0\\.0$"`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("id"), knownvalue.StringExact(`team/web?tag_regex=^v1[0-4]\.0\.0$`)),
+					statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(25)),
+					statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags"), tagNames("v13.0.0", "v14.0.0", "v12.0.0", "v10.0.0", "v11.0.0")),
+				},
+			},
+			{
+				Config: swrTagsConfig(url, `
+  namespace  = "team"
+  repository = "web"
+  tag        = "v2"`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(6)),
+					statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags"), tagNames("v24.0.0", "v22.0.0", "v23.0.0", "v21.0.0", "v20.0.0", "v2.0.0")),
+				},
+			},
+		},
+	})
+}
+
+func TestSWRTagsEmptyRepository(t *testing.T) {
+	clearCloudEnv(t)
+	fc, url := startFake(t)
+	fc.SWR.CreateRepository("team", "empty")
+
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{{
+			Config: swrTagsConfig(url, `
+  namespace  = "team"
+  repository = "empty"`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(0)),
+				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags"), knownvalue.ListExact([]knownvalue.Check{})),
+				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("latest"), knownvalue.Null()),
+			},
+		}},
+	})
+}
+
+func TestSWRTagsRejectsBadInputAtPlan(t *testing.T) {
+	clearCloudEnv(t)
+	_, url := startFake(t)
+	cases := map[string]struct{ body, want string }{
+		"namespace upper case":   {`namespace = "Team"` + "\n" + `repository = "web"`, `Attribute namespace must follow SWR's organization-name rule`},
+		"namespace double dash":  {`namespace = "a--b"` + "\n" + `repository = "web"`, `Attribute namespace must follow SWR's`},
+		"namespace too long":     {fmt.Sprintf("namespace = %q\nrepository = \"web\"", strings.Repeat("a", 65)), `namespace string length must be between 1 and 64`},
+		"repository bad":         {`namespace = "team"` + "\n" + `repository = "Web//x"`, `Attribute repository must be lower-case letters`},
+		"invalid regex":          {`namespace = "team"` + "\n" + `repository = "web"` + "\n" + `tag_regex = "v(1"`, `(?s)Invalid regular expression.*missing\s+closing\s+\)`},
+		"bad timeout":            {`namespace = "team"` + "\n" + `repository = "web"` + "\n" + `timeouts { read = "soon" }`, `(?i)timeout`},
+		"missing repository arg": {`namespace = "team"`, `The argument "repository" is required`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testFactories(),
+				Steps: []resource.TestStep{{
+					Config:      swrTagsConfig(url, tc.body),
+					PlanOnly:    true,
+					ExpectError: regexp.MustCompile(tc.want),
+				}},
+			})
+		})
+	}
+}
+
+func TestSWRTagsWrongSecretKeyNamesTheArgument(t *testing.T) {
+	clearCloudEnv(t)
+	fc, url := startFake(t)
+	fc.SWR.GenerateTags("team", "web", 2)
+
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{{
+			Config: swrProviderConfig(url, "not-the-secret") + `
+data "registry_swr_tags" "test" {
+  namespace  = "team"
+  repository = "web"
+}`,
+			ExpectError: regexp.MustCompile(`(?s)Huawei Cloud SWR KeystoneListProjects failed.*HTTP 401, code APIGW\.0301.*request\s+ID\s+swr-req-.*secret_key\s+/\s+HW_SECRET_KEY`),
+		}},
+	})
+}
+
+func TestSWRTagsMissingCredentials(t *testing.T) {
+	clearCloudEnv(t)
+	_, url := startFake(t)
+
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "registry" {
+  swr {
+    endpoint   = %q
+    access_key = "AK"
+    secret_key = ""
+  }
+}
+data "registry_swr_tags" "test" {
+  namespace  = "team"
+  repository = "web"
+}`, url),
+			ExpectError: regexp.MustCompile(`(?s)credentials missing.*secret_key \(HW_SECRET_KEY\)`),
+		}},
+	})
+}
+
+// TestSWRTagsFromEnvironment is the user story of the README: credentials and
+// endpoints from HW_* variables, an empty provider block.
+func TestSWRTagsFromEnvironment(t *testing.T) {
+	clearCloudEnv(t)
+	fc, url := startFake(t)
+	fc.SWR.GenerateTags("team", "web", 1200)
+	t.Setenv(envHWRegion, fakecloud.DefaultSWRRegion)
+	t.Setenv(envHWAccessKey, fakecloud.DefaultSWRAccessKey)
+	t.Setenv(envHWSecretKey, fakecloud.DefaultSWRSecretKey)
+	t.Setenv(envHWSWREndpoint, url)
+	t.Setenv(envHWIAMEndpoint, url)
+
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{{
+			Config: `
+data "registry_swr_tags" "test" {
+  namespace  = "team"
+  repository = "web"
+}`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags"), knownvalue.ListSizeExact(1200)),
+			},
+		}},
+	})
+}
+
+// TestSWRTagsDrift: an unchanged repository plans nothing; a tag moved to a
+// new digest between runs makes the pinned input change.
+func TestSWRTagsDrift(t *testing.T) {
+	clearCloudEnv(t)
+	fc, url := startFake(t)
+	fc.SWR.GenerateTags("team", "web", 5)
+	config := swrTagsConfig(url, `
+  namespace  = "team"
+  repository = "web"`) + `
+resource "terraform_data" "deploy" {
+  input = data.registry_swr_tags.test.latest.pinned_path
+}
+output "pinned" {
+  value = data.registry_swr_tags.test.latest.pinned_path
+}`
+
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				PreConfig: func() {
+					fc.SWR.PushTag("team", "web", "v1.0.0", time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC))
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectNonEmptyPlan(),
+						plancheck.ExpectResourceAction("terraform_data.deploy", plancheck.ResourceActionUpdate),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("latest").AtMapKey("tag"), knownvalue.StringExact("v1.0.0")),
+				},
+			},
+		},
+	})
+}
