@@ -6,6 +6,7 @@
 package fakecloud
 
 import (
+	"encoding/json"
 	"net/http"
 	"sync/atomic"
 	"time"
@@ -30,7 +31,17 @@ func New() *Cloud {
 	c.mux.HandleFunc("/v3/projects", c.SWR.serveIAMProjects)
 	c.mux.Handle("/gpus/", c.PPIO)
 	c.mux.Handle("/", c.UHub)
+	c.mux.HandleFunc("/_fake/requests", c.serveRequestCounts)
 	return c
+}
+
+// serveRequestCounts reports how many requests each fake has answered, for
+// the benchmarks: GET /_fake/requests.
+func (c *Cloud) serveRequestCounts(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(map[string]int64{
+		"swr": c.SWR.Requests(), "uhub": c.UHub.Requests(), "ppio": c.PPIO.Requests(),
+	})
 }
 
 // SetLatency delays every answer by d, to model a distant service.

@@ -20,7 +20,9 @@ var regionValidator = stringvalidator.RegexMatches(regexp.MustCompile(`^[a-z]{2,
 // re2Validator rejects a pattern Go's RE2 engine cannot compile.
 type re2Validator struct{}
 
-func (re2Validator) Description(context.Context) string { return "must be a valid RE2 regular expression" }
+func (re2Validator) Description(context.Context) string {
+	return "must be a valid RE2 regular expression"
+}
 func (v re2Validator) MarkdownDescription(ctx context.Context) string {
 	return v.Description(ctx)
 }

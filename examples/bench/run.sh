@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# make bench: the Go benchmarks of the clients and of the read-to-state
+# path, then `terraform plan` over 10,000 SWR tags against the fake at 20 ms
+# latency, measuring the provider process (started by Terraform) through
+# the rusage wrapper named in the dev_overrides directory.
+set -euo pipefail
+export CHECKPOINT_DISABLE=1
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+latency=${BENCH_LATENCY:-20ms}
+tags=${BENCH_TAGS:-10000}
+concurrency=${REGISTRY_MAX_CONCURRENCY:-4}
+work=$(mktemp -d)
+fake_pid=""
+cleanup() {
+  if [ -n "$fake_pid" ]; then kill "$fake_pid" 2>/dev/null || true; wait "$fake_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "==> go test -bench (clients against the fake at 0 and 20 ms; read-to-state at 10,000 items)"
+(cd "$root" && go test -run '^$' -bench . -benchmem -benchtime "${BENCH_TIME:-3x}" ./internal/swr/ ./internal/ucloud/ ./internal/ppio/ ./internal/provider/)
+
+echo "==> building the provider, the fake clouds and the rusage wrapper"
+(cd "$root" && go build -trimpath -o "$work/real/terraform-provider-registry" . \
+  && go build -o "$work/fakecloud" ./internal/fakecloud/cmd/fakecloud \
+  && go build -o "$work/rusage" ./internal/bench/cmd/rusage)
+mkdir -p "$work/plugins"
+cat > "$work/plugins/terraform-provider-registry" <<WRAP
+#!/bin/sh
+exec "$work/rusage" -o "$work/usage" -- "$work/real/terraform-provider-registry" "\$@"
+WRAP
+chmod +x "$work/plugins/terraform-provider-registry"
+
+"$work/fakecloud" -addr 127.0.0.1:0 -url-file "$work/url" -swr-tags "$tags" -latency "$latency" 2>/dev/null &
+fake_pid=$!
+for _ in $(seq 1 100); do [ -s "$work/url" ] && break; kill -0 "$fake_pid" || exit 1; sleep 0.05; done
+url=$(cat "$work/url")
+
+cat > "$work/terraformrc" <<RC
+provider_installation {
+  dev_overrides {
+    "registry-tools/registry" = "$work/plugins"
+  }
+  direct {}
+}
+RC
+export TF_CLI_CONFIG_FILE="$work/terraformrc" TF_IN_AUTOMATION=1
+export HW_REGION_NAME=cn-north-4 HW_ACCESS_KEY=FAKEAKSWR0000000000 HW_SECRET_KEY=fake-swr-secret-key-0000000000000000
+export HW_PROJECT_ID=0a1b2c3d4e5f60718293a4b5c6d7e8f9 HW_SWR_ENDPOINT="$url" HW_IAM_ENDPOINT="$url"
+export REGISTRY_MAX_CONCURRENCY="$concurrency"
+mkdir -p "$work/config" && cp "$root/examples/bench/main.tf" "$work/config/"
+cd "$work/config"
+
+# bash's /dev/tcp, so that no HTTP client needs installing.
+requests() {
+  local hostport=${url#http://}
+  exec 3<>"/dev/tcp/${hostport%:*}/${hostport##*:}"
+  printf 'GET /_fake/requests HTTP/1.0\r\nHost: %s\r\n\r\n' "$hostport" >&3
+  sed -nE 's/.*"swr":([0-9]+).*/\1/p' <&3
+  exec 3<&-
+}
+now() { date +%s.%N; }
+calc() { awk "BEGIN { printf \"%.3f\", $* }"; }
+
+plan() { # repository -> seconds of wall time; provider usage appended to $work/usage
+  local t0 t1
+  t0=$(now)
+  terraform plan -input=false -refresh=true -var "repository=$1" -out=/dev/null >"$work/plan.log" 2>&1 || { cat "$work/plan.log" >&2; exit 1; }
+  t1=$(now)
+  calc "$t1 - $t0"
+}
+
+echo "==> terraform plan over $tags SWR tags at $latency latency (max_concurrency $concurrency)"
+plan apps/empty >/dev/null # warm-up: terraform's own caches
+: >"$work/usage"
+empty_wall=$(plan apps/empty)
+empty_usage=$(tail -n1 "$work/usage")
+before=$(requests)
+full_wall=$(plan apps/web)
+after=$(requests)
+full_usage=$(tail -n1 "$work/usage")
+grep -q "tag_count = $tags" "$work/plan.log" || { echo "plan did not list $tags tags" >&2; cat "$work/plan.log" >&2; exit 1; }
+
+read -r cpu_user cpu_sys rss_kib <<<"$full_usage"
+read -r e_user e_sys e_rss <<<"$empty_usage"
+pages=$(( (tags + 999) / 1000 ))
+lat_ms=$(echo "$latency" | sed -E 's/ms$//')
+rounds=$(( 1 + (pages - 1 + concurrency - 1) / concurrency ))
+printf '\n%-46s %s\n' "measure" "value"
+printf '%-46s %.3f s\n' "plan wall time, $tags tags" "$full_wall"
+printf '%-46s %.3f s\n' "plan wall time, empty repository" "$empty_wall"
+printf '%-46s %d (target %d = ceil(N / 1000))\n' "tag requests in the plan" "$((after - before))" "$pages"
+printf '%-46s %.3f s (target <= 1.0)\n' "provider CPU (user + sys), $tags tags" "$(calc "$cpu_user + $cpu_sys")"
+printf '%-46s %.1f MiB (target <= 100)\n' "provider peak RSS, $tags tags" "$(calc "$rss_kib / 1024")"
+printf '%-46s %.3f s, %.1f MiB\n' "provider CPU and RSS, empty repository" "$(calc "$e_user + $e_sys")" "$(calc "$e_rss / 1024")"
+printf '%-46s %.0f ms = %s x (1 + ceil((%d - 1) / %d))\n' "network floor" "$(calc "$lat_ms * $rounds")" "$latency" "$pages" "$concurrency"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(go version | cut -d' ' -f3), $(terraform version | head -1)"

@@ -1,0 +1,28 @@
+# The configuration `make demo` runs against the fake clouds. Credentials
+# and endpoints come from the environment run.sh sets, as a user's would.
+terraform {
+  required_providers {
+    registry = {
+      source = "registry-tools/registry"
+    }
+  }
+}
+
+provider "registry" {}
+
+data "registry_swr_tags" "web" {
+  namespace  = "demo"
+  repository = "apps/web"
+}
+
+output "swr_newest_tag" {
+  value = data.registry_swr_tags.web.latest.tag
+}
+
+output "swr_pinned_path" {
+  value = data.registry_swr_tags.web.latest.pinned_path
+}
+
+output "swr_tag_count" {
+  value = length(data.registry_swr_tags.web.tags)
+}
