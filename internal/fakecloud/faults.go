@@ -73,7 +73,7 @@ func ResetMidBodyFault() Fault {
 		}
 		if hj, ok := w.(http.Hijacker); ok {
 			if conn, _, err := hj.Hijack(); err == nil {
-				conn.Close()
+				_ = conn.Close()
 			}
 		}
 		return true

@@ -201,13 +201,14 @@ func (c *Client) Do(ctx context.Context, req *http.Request, check BodyCheck) (*R
 		}
 		return nil, err
 	}
+	_ = resp.Body.Close() // already read to the end; closing again is harmless
 	return &Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: st.body, Attempts: st.attempt}, nil
 }
 
 var errRetryableBody = errors.New("retryable answer")
 
 func readLimited(r io.ReadCloser, limit int64) ([]byte, error) {
-	defer r.Close()
+	defer func() { _ = r.Close() }()
 	body, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
 		return nil, fmt.Errorf("reading response body: %w", err)
@@ -304,7 +305,7 @@ func (c *Client) giveUp(resp *http.Response, err error, attempts int) (*http.Res
 		return resp, nil
 	}
 	if resp != nil && resp.Body != nil {
-		resp.Body.Close()
+		_ = resp.Body.Close()
 	}
 	if attempts > 1 && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
 		return nil, &RetriesExhaustedError{Attempts: attempts, Err: err}

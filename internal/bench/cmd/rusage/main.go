@@ -9,6 +9,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -25,7 +26,8 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: rusage -o FILE -- PROGRAM [ARGS...]")
 		os.Exit(2)
 	}
-	cmd := exec.Command(flag.Arg(0), flag.Args()[1:]...)
+	// No context: the child lives exactly as long as Terraform keeps it.
+	cmd := exec.CommandContext(context.Background(), flag.Arg(0), flag.Args()[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 
 	// Pass interrupts on: Terraform stops its plugins this way.

@@ -27,25 +27,32 @@ func main() {
 	latency := flag.Duration("latency", 0, "delay added to every answer")
 	flag.Parse()
 
-	fc := fakecloud.New()
-	fc.SetLatency(*latency)
-	fakecloud.SeedDemo(fc, *swrTags)
-
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
+	if err := run(*addr, *urlFile, *swrTags, *latency); err != nil {
 		log.Fatal(err)
 	}
+}
+
+func run(addr, urlFile string, swrTags int, latency time.Duration) error {
+	fc := fakecloud.New()
+	fc.SetLatency(latency)
+	fakecloud.SeedDemo(fc, swrTags)
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", addr)
+	if err != nil {
+		return err
+	}
 	url := "http://" + ln.Addr().String()
-	if *urlFile != "" {
-		if err := os.WriteFile(*urlFile, []byte(url), 0o600); err != nil {
-			log.Fatal(err)
+	if urlFile != "" {
+		if err := os.WriteFile(urlFile, []byte(url), 0o600); err != nil {
+			return err
 		}
 	}
 	fmt.Fprintln(os.Stderr, "fakecloud listening on", url)
 
 	srv := &http.Server{Handler: fc, ReadHeaderTimeout: 10 * time.Second}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	go func() {
 		<-ctx.Done()
 		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -53,6 +60,7 @@ func main() {
 		_ = srv.Shutdown(shutdown)
 	}()
 	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		log.Fatal(err)
+		return err
 	}
+	return nil
 }
