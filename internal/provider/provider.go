@@ -22,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/registry-tools/terraform-provider-registry/internal/ppio"
 	"github.com/registry-tools/terraform-provider-registry/internal/swr"
 	"github.com/registry-tools/terraform-provider-registry/internal/transport"
 )
@@ -267,6 +268,7 @@ func (p *registryProvider) Configure(ctx context.Context, req provider.Configure
 
 	data := &providerData{}
 	data.swr, data.swrMissing, data.swrSecrets = s.swrClient(cfg.SWR, httpc, concurrency)
+	data.ppio, data.ppioMissing, data.ppioSecrets = s.ppioClient(cfg.PPIO, httpc)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -278,6 +280,7 @@ func (p *registryProvider) Resources(context.Context) []func() resource.Resource
 func (p *registryProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewSWRTagsDataSource,
+		NewPPIOImagesDataSource,
 	}
 }
 
@@ -288,6 +291,10 @@ type providerData struct {
 	swr        *swr.Client
 	swrMissing string   // diagnostic detail when swr is nil
 	swrSecrets []string // values to mask in logs
+
+	ppio        *ppio.Client
+	ppioMissing string
+	ppioSecrets []string
 }
 
 // settings resolves arguments: the configuration first, then the
@@ -375,6 +382,32 @@ func (s settings) swrClient(m *swrModel, httpc *transport.Client, concurrency in
 	c, err := swr.New(cfg)
 	if err != nil {
 		return nil, "The provider's swr block is invalid: " + err.Error(), secrets
+	}
+	return c, "", secrets
+}
+
+// ppioClient builds the PPIO client, or says which argument is missing.
+func (s settings) ppioClient(m *ppioModel, httpc *transport.Client) (*ppio.Client, string, []string) {
+	if m == nil {
+		m = &ppioModel{}
+	}
+	at := func(name string) path.Path { return path.Root("ppio").AtName(name) }
+	cfg := ppio.Config{
+		APIKey:   s.str(m.APIKey, at("api_key"), envPPIOAPIKey),
+		Endpoint: s.str(m.Endpoint, at("endpoint"), envPPIOEndpoint),
+		HTTP:     httpc,
+	}
+	secrets := nonEmpty(cfg.APIKey)
+	if cfg.APIKey == "" {
+		return nil, "The provider's ppio block has no api_key (" + envPPIOAPIKey + "). Set api_key in the provider \"registry\" ppio block " +
+			"or the " + envPPIOAPIKey + " environment variable to a PPIO API key.", secrets
+	}
+	if cfg.Endpoint == "" {
+		cfg.Endpoint = defaultPPIOEndpoint
+	}
+	c, err := ppio.New(cfg)
+	if err != nil {
+		return nil, "The provider's ppio block is invalid: " + err.Error(), secrets
 	}
 	return c, "", secrets
 }

@@ -1,0 +1,530 @@
+package provider
+
+import (
+	"cmp"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/registry-tools/terraform-provider-registry/internal/fakecloud"
+)
+
+const ppioAddr = "data.registry_ppio_images.test"
+
+// ppioProviderConfig points the provider's ppio block at the fake.
+func ppioProviderConfig(url, key string) string {
+	return fmt.Sprintf(`
+provider "registry" {
+  max_retries = 3
+  ppio {
+    api_key  = %q
+    endpoint = %q
+  }
+}
+`, key, url)
+}
+
+func ppioImagesConfig(url, body string) string {
+	return ppioProviderConfig(url, fakecloud.DefaultPPIOAPIKey) + fmt.Sprintf(`
+data "registry_ppio_images" "test" {
+%s
+}
+`, body)
+}
+
+// ppioImageByName is the fake's stored image of that name (generated names
+// are unique).
+func ppioImageByName(t *testing.T, fc *fakecloud.Cloud, name string) fakecloud.PPIOImage {
+	t.Helper()
+	for _, img := range fc.PPIO.Images() {
+		if img.Name == name {
+			return img
+		}
+	}
+	t.Fatalf("fake has no image %s", name)
+	return fakecloud.PPIOImage{}
+}
+
+// expectPPIOImage is the whole object the data source must write for an
+// image the fake stores, every attribute included.
+func expectPPIOImage(img fakecloud.PPIOImage) knownvalue.Check {
+	tags := make([]knownvalue.Check, len(img.Tags))
+	for i, tg := range img.Tags {
+		tags[i] = knownvalue.ObjectExact(map[string]knownvalue.Check{
+			"id":              knownvalue.StringExact(tg.ID),
+			"tag":             knownvalue.StringExact(tg.Tag),
+			"owner_id":        knownvalue.StringExact(tg.OwnerID),
+			"full_image_name": knownvalue.StringExact(tg.FullImageName),
+		})
+	}
+	return knownvalue.ObjectExact(map[string]knownvalue.Check{
+		"id":             knownvalue.StringExact(img.ID),
+		"name":           knownvalue.StringExact(img.Name),
+		"image":          knownvalue.StringExact(img.Image),
+		"type":           knownvalue.StringExact(img.Type),
+		"status":         knownvalue.StringExact(img.Status),
+		"status_error":   knownvalue.StringExact(img.StatusError),
+		"status_message": knownvalue.StringExact(img.StatusMessage),
+		"created_at":     knownvalue.StringExact(img.CreatedAt.UTC().Format(time.RFC3339)),
+		"tags":           knownvalue.ListExact(tags),
+	})
+}
+
+func imageNames(names ...string) knownvalue.Check {
+	checks := make([]knownvalue.Check, len(names))
+	for i, n := range names {
+		checks[i] = knownvalue.ObjectPartial(map[string]knownvalue.Check{"name": knownvalue.StringExact(n)})
+	}
+	return knownvalue.ListExact(checks)
+}
+
+// ppioSpy records the query of every request the fake PPIO receives,
+// letting each through: it shows what was filtered on the server.
+type ppioSpy struct {
+	mu      sync.Mutex
+	queries []url.Values
+}
+
+func spyPPIO(fc *fakecloud.Cloud) *ppioSpy {
+	s := &ppioSpy{}
+	fc.PPIO.Inject(100000, func(_ http.ResponseWriter, r *http.Request) bool {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.queries = append(s.queries, r.URL.Query())
+		return false
+	})
+	return s
+}
+
+func (s *ppioSpy) reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.queries = nil
+}
+
+// expect checks that requests were made and that each carried these
+// query parameters ("" meaning absent or empty).
+func (s *ppioSpy) expect(params map[string]string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if len(s.queries) == 0 {
+			return fmt.Errorf("no request reached the fake")
+		}
+		for i, q := range s.queries {
+			for k, want := range params {
+				if got := q.Get(k); got != want {
+					return fmt.Errorf("request %d: %s = %q, want %q (query %s)", i, k, got, want, q.Encode())
+				}
+			}
+		}
+		return nil
+	}
+}
+
+func TestPPIOImagesEveryAttribute(t *testing.T) {
+	clearCloudEnv(t)
+	fc, url := startFake(t)
+	// vllm-1 is "disable" with an error and a message, pytorch-1 is
+	// "creating" with a message only, cuda-0 is "normal" with neither.
+	fc.PPIO.GenerateImages(10)
+	disabled, creating, normal := ppioImageByName(t, fc, "vllm-1"), ppioImageByName(t, fc, "pytorch-1"), ppioImageByName(t, fc, "cuda-0")
+	if disabled.StatusError == "" || disabled.StatusMessage == "" || creating.StatusError != "" || creating.StatusMessage == "" ||
+		normal.StatusError != "" || normal.StatusMessage != "" || len(disabled.Tags) < 2 {
+		t.Fatalf("generated images changed shape: %+v %+v %+v", disabled, creating, normal)
+	}
+
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{{
+			Config: ppioImagesConfig(url, `
+  name = "vllm-1"
+  timeouts { read = "2m" }`) + `
+data "registry_ppio_images" "creating" {
+  name_regex = "^pytorch-1$"
+}
+data "registry_ppio_images" "normal" {
+  type = "base"
+  name = "cuda-0"
+}`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("id"), knownvalue.StringExact("ppio-images?name=vllm-1")),
+				statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), knownvalue.ListExact([]knownvalue.Check{expectPPIOImage(disabled)})),
+				statecheck.ExpectKnownValue("data.registry_ppio_images.creating", tfjsonpath.New("id"), knownvalue.StringExact("ppio-images?name_regex=^pytorch-1$")),
+				statecheck.ExpectKnownValue("data.registry_ppio_images.creating", tfjsonpath.New("images"), knownvalue.ListExact([]knownvalue.Check{expectPPIOImage(creating)})),
+				statecheck.ExpectKnownValue("data.registry_ppio_images.normal", tfjsonpath.New("id"), knownvalue.StringExact("ppio-images?type=base&name=cuda-0")),
+				statecheck.ExpectKnownValue("data.registry_ppio_images.normal", tfjsonpath.New("images"), knownvalue.ListExact([]knownvalue.Check{expectPPIOImage(normal)})),
+			},
+		}},
+	})
+}
+
+func TestPPIOImagesManyPagesInOrder(t *testing.T) {
+	clearCloudEnv(t)
+	fc, url := startFake(t)
+	const n = 137 // three pages of at most fakecloud.PPIOMaxPageSize
+	fc.PPIO.GenerateImages(n)
+	spy := spyPPIO(fc)
+
+	// The documented order: created_at newest first, then id.
+	want := fc.PPIO.Images()
+	slices.SortFunc(want, func(a, b fakecloud.PPIOImage) int {
+		if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	ties := 0
+	for i := 1; i < len(want); i++ {
+		if want[i].CreatedAt.Equal(want[i-1].CreatedAt) {
+			ties++
+		}
+	}
+	if ties < 10 {
+		t.Fatalf("only %d created_at ties in the generated images: the id tie-breaker is not exercised", ties)
+	}
+	ids := make([]knownvalue.Check, len(want))
+	for i, img := range want {
+		ids[i] = knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": knownvalue.StringExact(img.ID)})
+	}
+
+	// Independently of the sort above: images 136, 135 and 133 are the
+	// newest; 131, 132 and 134 share the next second, so their ids decide.
+	newest := []string{"comfyui-19", "vllm-19", "pytorch-19"}
+	tie := []fakecloud.PPIOImage{ppioImageByName(t, fc, "ollama-18"), ppioImageByName(t, fc, "cuda-18"), ppioImageByName(t, fc, "tensorflow-19")}
+	if !tie[0].CreatedAt.Equal(tie[1].CreatedAt) || !tie[0].CreatedAt.Equal(tie[2].CreatedAt) {
+		t.Fatalf("images 131, 132 and 134 do not share created_at: %v %v %v", tie[0].CreatedAt, tie[1].CreatedAt, tie[2].CreatedAt)
+	}
+	slices.SortFunc(tie, func(a, b fakecloud.PPIOImage) int { return strings.Compare(a.ID, b.ID) })
+
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{{
+			Config: ppioImagesConfig(url, ""),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("id"), knownvalue.StringExact("ppio-images")),
+				statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), knownvalue.ListSizeExact(n)),
+				statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), knownvalue.ListExact(ids)),
+				statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images").AtSliceIndex(0).AtMapKey("name"), knownvalue.StringExact(newest[0])),
+				statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images").AtSliceIndex(1).AtMapKey("name"), knownvalue.StringExact(newest[1])),
+				statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images").AtSliceIndex(2).AtMapKey("name"), knownvalue.StringExact(newest[2])),
+				statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images").AtSliceIndex(3).AtMapKey("id"), knownvalue.StringExact(tie[0].ID)),
+				statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images").AtSliceIndex(4).AtMapKey("id"), knownvalue.StringExact(tie[1].ID)),
+				statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images").AtSliceIndex(5).AtMapKey("id"), knownvalue.StringExact(tie[2].ID)),
+				statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images").AtSliceIndex(n-1).AtMapKey("name"), knownvalue.StringExact("pytorch-0")),
+				statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images").AtSliceIndex(n-1).AtMapKey("created_at"), knownvalue.StringExact("2024-05-06T08:00:00Z")),
+			},
+			Check: func(*terraform.State) error {
+				// Every read walks the three pages: one without a cursor,
+				// two with.
+				spy.mu.Lock()
+				defer spy.mu.Unlock()
+				first := 0
+				for _, q := range spy.queries {
+					if q.Get("cursor") == "" {
+						first++
+					}
+				}
+				if first == 0 || len(spy.queries) != 3*first {
+					return fmt.Errorf("%d requests for %d listings, want 3 pages each", len(spy.queries), first)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+func TestPPIOImagesFilters(t *testing.T) {
+	clearCloudEnv(t)
+	fc, url := startFake(t)
+	// pytorch-0…4 are images 0, 7, 14, 21 and 28: base, community, private,
+	// base, community; created in that order.
+	fc.PPIO.GenerateImages(30)
+	spy := spyPPIO(fc)
+
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: spy.reset,
+				Config:    ppioImagesConfig(url, `name = "pytorch"`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("id"), knownvalue.StringExact("ppio-images?name=pytorch")),
+					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), imageNames("pytorch-4", "pytorch-3", "pytorch-2", "pytorch-1", "pytorch-0")),
+				},
+				Check: spy.expect(map[string]string{"name": "pytorch", "type": ""}),
+			},
+			{
+				PreConfig: spy.reset,
+				Config: ppioImagesConfig(url, `
+  type = "base"
+  name = "pytorch"`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("id"), knownvalue.StringExact("ppio-images?type=base&name=pytorch")),
+					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), imageNames("pytorch-3", "pytorch-0")),
+					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images").AtSliceIndex(0).AtMapKey("type"), knownvalue.StringExact("base")),
+				},
+				Check: spy.expect(map[string]string{"name": "pytorch", "type": "base"}),
+			},
+			{
+				PreConfig: spy.reset,
+				Config:    ppioImagesConfig(url, `type = "community"`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("id"), knownvalue.StringExact("ppio-images?type=community")),
+					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), knownvalue.ListSizeExact(10)),
+					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images").AtSliceIndex(0), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+						"name": knownvalue.StringExact("pytorch-4"), "type": knownvalue.StringExact("community"),
+					})),
+					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images").AtSliceIndex(9).AtMapKey("type"), knownvalue.StringExact("community")),
+				},
+				Check: spy.expect(map[string]string{"name": "", "type": "community"}),
+			},
+			{
+				// name_regex is applied here, after an unfiltered listing.
+				PreConfig: spy.reset,
+				Config:    ppioImagesConfig(url, `name_regex = "^pytorch-[0-2]$"`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("id"), knownvalue.StringExact("ppio-images?name_regex=^pytorch-[0-2]$")),
+					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), imageNames("pytorch-2", "pytorch-1", "pytorch-0")),
+				},
+				Check: spy.expect(map[string]string{"name": "", "type": ""}),
+			},
+			{
+				PreConfig: spy.reset,
+				Config: ppioImagesConfig(url, `
+  name       = "torch"
+  name_regex = "-[34]$"`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("id"), knownvalue.StringExact("ppio-images?name=torch&name_regex=-[34]$")),
+					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), imageNames("pytorch-4", "pytorch-3")),
+				},
+				Check: spy.expect(map[string]string{"name": "torch"}),
+			},
+		},
+	})
+}
+
+func TestPPIOImagesEmpty(t *testing.T) {
+	clearCloudEnv(t)
+	fc, url := startFake(t)
+
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config: ppioImagesConfig(url, `name = ""`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("id"), knownvalue.StringExact("ppio-images")),
+					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), knownvalue.ListExact([]knownvalue.Check{})),
+				},
+			},
+			{
+				PreConfig: func() { fc.PPIO.GenerateImages(5) },
+				Config: ppioImagesConfig(url, `
+  type       = "private"
+  name_regex = "^no-such-image$"`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), knownvalue.ListExact([]knownvalue.Check{})),
+				},
+			},
+		},
+	})
+}
+
+func TestPPIOImagesRejectsBadInputAtPlan(t *testing.T) {
+	clearCloudEnv(t)
+	_, url := startFake(t)
+	cases := map[string]struct{ body, want string }{
+		"unknown type":  {`type = "public"`, `(?s)Attribute\s+type\s+value\s+must\s+be\s+one\s+of:\s+\["base"\s+"community"\s+"private"\],\s+got:\s+"public"`},
+		"name too long": {fmt.Sprintf("name = %q", strings.Repeat("n", 256)), `(?s)Attribute\s+name\s+string\s+length\s+must\s+be\s+between\s+0\s+and\s+255`},
+		"invalid regex": {`name_regex = "pytorch-(1"`, `(?s)Invalid regular expression.*missing\s+closing\s+\)`},
+		"bad timeout":   {`timeouts { read = "soon" }`, `(?i)timeout`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testFactories(),
+				Steps: []resource.TestStep{{
+					Config:      ppioImagesConfig(url, tc.body),
+					PlanOnly:    true,
+					ExpectError: regexp.MustCompile(tc.want),
+				}},
+			})
+		})
+	}
+}
+
+func TestPPIOImagesMissingAPIKey(t *testing.T) {
+	clearCloudEnv(t)
+	_, url := startFake(t)
+
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "registry" {
+  ppio {
+    endpoint = %q
+  }
+}
+data "registry_ppio_images" "test" {}
+`, url),
+			ExpectError: regexp.MustCompile(`(?s)PPIO\s+credentials\s+missing.*api_key\s+\(PPIO_API_KEY\).*PPIO_API_KEY\s+environment\s+variable`),
+		}},
+	})
+}
+
+func TestPPIOImagesWrongAPIKey(t *testing.T) {
+	clearCloudEnv(t)
+	fc, url := startFake(t)
+	fc.PPIO.GenerateImages(3)
+
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{{
+			Config: ppioProviderConfig(url, "not-the-key") + `
+data "registry_ppio_images" "test" {}`,
+			ExpectError: regexp.MustCompile(`(?s)PPIO\s+ListImages\s+failed.*HTTP\s+401,\s+code\s+UNAUTHORIZED:\s+invalid\s+API\s+key.*request\s+ID\s+ppio-req-\d+.*api_key\s+/\s+PPIO_API_KEY`),
+		}},
+	})
+}
+
+// TestPPIOImagesFromEnvironment: the key and endpoint from PPIO_* variables,
+// no ppio block at all.
+func TestPPIOImagesFromEnvironment(t *testing.T) {
+	clearCloudEnv(t)
+	fc, url := startFake(t)
+	fc.PPIO.GenerateImages(60)
+	t.Setenv(envPPIOAPIKey, fakecloud.DefaultPPIOAPIKey)
+	t.Setenv(envPPIOEndpoint, url)
+
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{{
+			Config: `data "registry_ppio_images" "test" {}`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), knownvalue.ListSizeExact(60)),
+			},
+		}},
+	})
+}
+
+// TestPPIOImagesCursorLoop: a service whose next_cursor repeats is an
+// error, never an endless or partial listing.
+func TestPPIOImagesCursorLoop(t *testing.T) {
+	clearCloudEnv(t)
+	fc, url := startFake(t)
+	fc.PPIO.GenerateImages(137)
+	fc.PPIO.SetRepeatingCursor(true)
+
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{{
+			Config:      ppioImagesConfig(url, ""),
+			ExpectError: regexp.MustCompile(`(?s)PPIO\s+ListImages\s+failed.*next_cursor\s+already\s+used.*pagination\s+loops.*run\s+again`),
+		}},
+	})
+}
+
+// TestPPIOImagesThrottled: throttling within max_retries is invisible;
+// throttling beyond it is an error that says what to do.
+func TestPPIOImagesThrottled(t *testing.T) {
+	clearCloudEnv(t)
+	fc, url := startFake(t)
+	fc.PPIO.GenerateImages(120)
+
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() { fc.PPIO.Inject(2, fc.PPIO.ThrottleFault()) },
+				Config:    ppioImagesConfig(url, ""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), knownvalue.ListSizeExact(120)),
+				},
+			},
+			{
+				PreConfig:   func() { fc.PPIO.Inject(50, fc.PPIO.ThrottleFault()) },
+				Config:      ppioImagesConfig(url, `name = "pytorch"`),
+				ExpectError: regexp.MustCompile(`(?s)PPIO\s+ListImages\s+failed.*HTTP\s+429,\s+code\s+TOO_MANY_REQUESTS.*after\s+4\s+attempts.*max_retries`),
+			},
+		},
+	})
+}
+
+// TestPPIOImagesDrift: an unchanged account plans nothing; an image pushed
+// between runs becomes the newest and changes the input that uses it.
+func TestPPIOImagesDrift(t *testing.T) {
+	clearCloudEnv(t)
+	fc, url := startFake(t)
+	fc.PPIO.GenerateImages(20)
+	config := ppioImagesConfig(url, `name_regex = "^pytorch-"`) + `
+resource "terraform_data" "deploy" {
+  input = data.registry_ppio_images.test.images[0].image
+}
+output "newest" {
+  value = data.registry_ppio_images.test.images[0].image
+}`
+	var pushed fakecloud.PPIOImage
+
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownOutputValue("newest", knownvalue.StringExact("registry.example.com/private/pytorch-2")),
+				},
+			},
+			{
+				PreConfig: func() {
+					pushed = fc.PPIO.PushImage(fakecloud.PPIOImage{
+						Name: "pytorch-2", Image: "registry.example.com/private/pytorch-2-rebuilt", Type: "private",
+						CreatedAt: time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC),
+						Tags:      []fakecloud.PPIOTag{{Tag: "latest"}},
+					})
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectNonEmptyPlan(),
+						plancheck.ExpectResourceAction("terraform_data.deploy", plancheck.ResourceActionUpdate),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownOutputValue("newest", knownvalue.StringExact("registry.example.com/private/pytorch-2-rebuilt")),
+					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images").AtSliceIndex(0), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+						"id":         knownvalue.StringFunc(func(v string) error { return idIs(v, pushed.ID) }),
+						"created_at": knownvalue.StringExact("2025-06-01T00:00:00Z"),
+					})),
+					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), knownvalue.ListSizeExact(4)),
+				},
+			},
+		},
+	})
+}
+
+// idIs compares at check time, when the pushed image's id is known.
+func idIs(got, want string) error {
+	if got != want {
+		return fmt.Errorf("id %q, want %q", got, want)
+	}
+	return nil
+}
