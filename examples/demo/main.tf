@@ -26,3 +26,15 @@ output "swr_pinned_path" {
 output "swr_tag_count" {
   value = length(data.registry_swr_tags.web.tags)
 }
+
+data "registry_ppio_images" "pytorch" {
+  name = "pytorch"
+}
+
+locals {
+  ppio_ready = [for img in data.registry_ppio_images.pytorch.images : img if img.status == "normal"]
+}
+
+output "ppio_newest_pytorch_image" {
+  value = "${local.ppio_ready[0].image} (${local.ppio_ready[0].name}, created ${local.ppio_ready[0].created_at})"
+}

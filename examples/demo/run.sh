@@ -44,6 +44,7 @@ export HW_ACCESS_KEY=FAKEAKSWR0000000000
 export HW_SECRET_KEY=fake-swr-secret-key-0000000000000000
 export HW_SWR_ENDPOINT="$url"
 export HW_IAM_ENDPOINT="$url"
+export PPIO_API_KEY=fake-ppio-api-key-00000000000000000000 PPIO_ENDPOINT="$url"
 
 mkdir -p "$work/config"
 cp "$root"/examples/demo/*.tf "$work/config/"
