@@ -3,11 +3,11 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/registry-tools/terraform-provider-registry/internal/provider"
 )
@@ -15,15 +15,25 @@ import (
 // version is set by the release build: -ldflags "-X main.version=1.2.3".
 var version = "dev"
 
+const address = "registry.terraform.io/registry-tools/registry"
+
 func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: "registry.terraform.io/registry-tools/registry",
-		Debug:   debug,
-	})
+	newServer := provider.NewServer(version)
+	if _, err := newServer(); err != nil { // fail fast on a provider definition error
+		log.Fatal(err)
+	}
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	err := tf6server.Serve(address, func() tfprotov6.ProviderServer {
+		s, _ := newServer()
+		return s
+	}, opts...)
 	if err != nil {
 		log.Fatal(err)
 	}

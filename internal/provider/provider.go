@@ -10,6 +10,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -41,17 +42,24 @@ type registryProvider struct {
 	version                    string
 	retryWaitMin, retryWaitMax time.Duration
 	getenv                     func(string) string
+
+	// data is what Configure built, for the server's direct reads.
+	data atomic.Pointer[providerData]
 }
 
-// New returns the provider factory providerserver.Serve wants.
+const providerTypeName = "registry"
+
+// New returns the framework provider factory; NewServer wraps it.
 func New(version string, opts ...Option) func() provider.Provider {
-	return func() provider.Provider {
-		p := &registryProvider{version: version, getenv: os.Getenv}
-		for _, o := range opts {
-			o(p)
-		}
-		return p
+	return func() provider.Provider { return newProvider(version, opts...) }
+}
+
+func newProvider(version string, opts ...Option) *registryProvider {
+	p := &registryProvider{version: version, getenv: os.Getenv}
+	for _, o := range opts {
+		o(p)
 	}
+	return p
 }
 
 // providerModel is the provider block.
@@ -89,7 +97,7 @@ type swrModel struct {
 }
 
 func (p *registryProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
-	resp.TypeName = "registry"
+	resp.TypeName = providerTypeName
 	resp.Version = p.version
 }
 
@@ -273,6 +281,7 @@ func (p *registryProvider) Configure(ctx context.Context, req provider.Configure
 		return
 	}
 	resp.DataSourceData = data
+	p.data.Store(data)
 }
 
 func (p *registryProvider) Resources(context.Context) []func() resource.Resource { return nil }

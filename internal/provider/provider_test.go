@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/registry-tools/terraform-provider-registry/internal/fakecloud"
@@ -22,7 +21,7 @@ func TestMain(m *testing.M) {
 // testFactories serve the provider in-process; retries wait milliseconds.
 func testFactories() map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
-		"registry": providerserver.NewProtocol6WithError(New("test", WithRetryWait(time.Millisecond, 10*time.Millisecond))()),
+		"registry": NewServer("test", WithRetryWait(time.Millisecond, 10*time.Millisecond)),
 	}
 }
 

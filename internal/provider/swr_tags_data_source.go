@@ -9,12 +9,12 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/registry-tools/terraform-provider-registry/internal/apierror"
 	"github.com/registry-tools/terraform-provider-registry/internal/apitime"
@@ -24,6 +24,7 @@ import (
 var (
 	_ datasource.DataSource              = &swrTagsDataSource{}
 	_ datasource.DataSourceWithConfigure = &swrTagsDataSource{}
+	_ listingDataSource                  = &swrTagsDataSource{}
 )
 
 // NewSWRTagsDataSource is registry_swr_tags.
@@ -31,9 +32,8 @@ func NewSWRTagsDataSource() datasource.DataSource { return &swrTagsDataSource{} 
 
 type swrTagsDataSource struct{ data *providerData }
 
-// swrTagsModel is the data source's configuration and state. The computed
-// lists are built as attr.Values directly (see swrTagValue): reflecting
-// over a struct per tag costs seconds at 10,000 tags.
+// swrTagsModel is the data source's configuration; the computed
+// attributes are written by readState's stateEncoder.
 type swrTagsModel struct {
 	ID              types.String   `tfsdk:"id"`
 	Namespace       types.String   `tfsdk:"namespace"`
@@ -54,29 +54,6 @@ var swrNamespaceRule = regexp.MustCompile(`^[a-z](?:[a-z0-9]|[.\-][a-z0-9]|__?[a
 
 // swrRepositoryRule is SWR's image-name rule, '/' allowed between parts.
 var swrRepositoryRule = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9]|[._-][a-z0-9]|__[a-z0-9])*(?:/[a-z0-9](?:[a-z0-9]|[._-][a-z0-9]|__[a-z0-9])*)*$`)
-
-var swrTagAttrTypes = map[string]attr.Type{
-	"id":            types.Int64Type,
-	"repo_id":       types.Int64Type,
-	"tag":           types.StringType,
-	"image_id":      types.StringType,
-	"digest":        types.StringType,
-	"manifest":      types.StringType,
-	"schema":        types.Int64Type,
-	"path":          types.StringType,
-	"internal_path": types.StringType,
-	"pinned_path":   types.StringType,
-	"size":          types.Int64Type,
-	"is_trusted":    types.BoolType,
-	"created":       types.StringType,
-	"updated":       types.StringType,
-	"deleted":       types.StringType,
-	"domain_id":     types.StringType,
-	"scanned":       types.BoolType,
-	"tag_type":      types.Int64Type,
-}
-
-var swrTagObjectType = types.ObjectType{AttrTypes: swrTagAttrTypes}
 
 func swrTagAttributes() map[string]schema.Attribute {
 	s := func(d string) schema.Attribute { return schema.StringAttribute{Computed: true, MarkdownDescription: d} }
@@ -193,31 +170,30 @@ var swrHints = hints{
 }
 
 func (d *swrTagsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	readListing(ctx, d, req, resp)
+}
+
+func (d *swrTagsDataSource) readState(ctx context.Context, config tfsdk.Config) ([]byte, diag.Diagnostics) {
 	var m swrTagsModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
+	diags := config.Get(ctx, &m)
+	if diags.HasError() {
+		return nil, diags
 	}
 	if d.data == nil || d.data.swr == nil {
 		detail := "The provider is not configured."
 		if d.data != nil {
 			detail = d.data.swrMissing
 		}
-		resp.Diagnostics.AddError("Huawei Cloud SWR credentials missing", detail)
-		return
+		diags.AddError("Huawei Cloud SWR credentials missing", detail)
+		return nil, diags
 	}
-	readTimeout, diags := m.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	readTimeout, tdiags := m.Timeouts.Read(ctx, defaultReadTimeout)
+	if diags.Append(tdiags...); diags.HasError() {
+		return nil, diags
 	}
 	ctx, cancel := context.WithTimeout(maskSecrets(ctx, d.data.swrSecrets), readTimeout)
 	defer cancel()
 
-	var tagRegex *regexp.Regexp
-	if !m.TagRegex.IsNull() {
-		tagRegex = regexp.MustCompile(m.TagRegex.ValueString()) // validated at plan time
-	}
 	includeManifest := m.IncludeManifest.ValueBool()
 	list, err := d.data.swr.ListTags(ctx, swr.ListTagsInput{
 		Namespace:       m.Namespace.ValueString(),
@@ -226,28 +202,37 @@ func (d *swrTagsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		IncludeManifest: includeManifest,
 	})
 	if err != nil {
-		resp.Diagnostics.Append(readError(ctx, err, swrHints))
-		return
+		diags.Append(readError(ctx, err, swrHints))
+		return nil, diags
 	}
-
 	tags := list.Tags
-	if tagRegex != nil {
+	if !m.TagRegex.IsNull() {
+		tagRegex := regexp.MustCompile(m.TagRegex.ValueString()) // validated at plan time
 		tags = slices.DeleteFunc(tags, func(t swr.Tag) bool { return !tagRegex.MatchString(t.Tag) })
 	}
 	sortSWRTags(tags)
 
-	elems := make([]attr.Value, len(tags))
+	e := newStateEncoder(len(tags) * 700)
+	e.object(10)
+	e.echo(config.Raw, "namespace", "repository", "tag", "tag_regex", "include_manifest", "timeouts")
+	e.str("id", swrTagsID(m))
+	e.int("total_count", int64(list.Total))
+	e.key("tags")
+	e.list(len(tags))
 	for i := range tags {
-		elems[i] = swrTagValue(&tags[i], includeManifest)
+		encodeSWRTag(e, &tags[i], includeManifest)
 	}
-	m.ID = types.StringValue(swrTagsID(m))
-	m.TotalCount = types.Int64Value(int64(list.Total))
-	m.Tags = basetypes.NewListValueMust(swrTagObjectType, elems)
-	m.Latest = types.ObjectNull(swrTagAttrTypes)
-	if len(elems) > 0 {
-		m.Latest = elems[0].(types.Object)
+	if len(tags) == 0 {
+		e.null("latest")
+	} else {
+		e.key("latest")
+		encodeSWRTag(e, &tags[0], includeManifest)
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	state, err := e.bytes()
+	if err != nil {
+		diags.AddError("Cannot encode state", "This is a bug in the provider; please report it: "+err.Error())
+	}
+	return state, diags
 }
 
 // sortSWRTags orders by updated, newest first, then by tag name, so that an
@@ -293,29 +278,25 @@ func pinnedPath(path, tag, digest string) string {
 	return repo + "@" + digest
 }
 
-func swrTagValue(t *swr.Tag, includeManifest bool) types.Object {
-	manifest := types.StringNull()
-	if includeManifest {
-		manifest = types.StringValue(t.Manifest)
-	}
-	return basetypes.NewObjectValueMust(swrTagAttrTypes, map[string]attr.Value{
-		"id":            types.Int64Value(t.ID),
-		"repo_id":       types.Int64Value(t.RepoID),
-		"tag":           types.StringValue(t.Tag),
-		"image_id":      types.StringValue(t.ImageID),
-		"digest":        types.StringValue(t.Digest),
-		"manifest":      manifest,
-		"schema":        types.Int64Value(t.Schema),
-		"path":          types.StringValue(t.Path),
-		"internal_path": types.StringValue(t.InternalPath),
-		"pinned_path":   types.StringValue(pinnedPath(t.Path, t.Tag, t.Digest)),
-		"size":          types.Int64Value(t.Size),
-		"is_trusted":    types.BoolValue(t.IsTrusted),
-		"created":       types.StringValue(apitime.Format(t.Created)),
-		"updated":       types.StringValue(apitime.Format(t.Updated)),
-		"deleted":       optionalTime(t.Deleted),
-		"domain_id":     types.StringValue(t.DomainID),
-		"scanned":       types.BoolValue(t.Scanned),
-		"tag_type":      types.Int64Value(t.TagType),
-	})
+// encodeSWRTag writes one tag object; its attributes are swrTagAttributes'.
+func encodeSWRTag(e *stateEncoder, t *swr.Tag, includeManifest bool) {
+	e.object(18)
+	e.int("id", t.ID)
+	e.int("repo_id", t.RepoID)
+	e.str("tag", t.Tag)
+	e.str("image_id", t.ImageID)
+	e.str("digest", t.Digest)
+	e.strOrNull("manifest", t.Manifest, !includeManifest)
+	e.int("schema", t.Schema)
+	e.str("path", t.Path)
+	e.str("internal_path", t.InternalPath)
+	e.str("pinned_path", pinnedPath(t.Path, t.Tag, t.Digest))
+	e.int("size", t.Size)
+	e.bool("is_trusted", t.IsTrusted)
+	e.str("created", apitime.Format(t.Created))
+	e.str("updated", apitime.Format(t.Updated))
+	e.strOrNull("deleted", apitime.Format(t.Deleted), t.Deleted.IsZero())
+	e.str("domain_id", t.DomainID)
+	e.bool("scanned", t.Scanned)
+	e.int("tag_type", t.TagType)
 }
