@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -29,4 +31,35 @@ func optionalTime(t time.Time) types.String {
 		return types.StringNull()
 	}
 	return types.StringValue(apitime.Format(t))
+}
+
+// startRead is what every listing read does first: fail when the cloud has
+// no client (missing says which argument to set), bound the read by
+// timeouts { read }, and mask the cloud's secrets in every log line made
+// under the returned context, the transport's included.
+func startRead(ctx context.Context, t timeouts.Value, cloud string, configured bool, missing string, secrets []string) (context.Context, context.CancelFunc, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if !configured {
+		if missing == "" {
+			missing = "The provider is not configured."
+		}
+		diags.AddError(cloud+" credentials missing", missing)
+		return ctx, func() {}, diags
+	}
+	readTimeout, tdiags := t.Read(ctx, defaultReadTimeout)
+	if diags.Append(tdiags...); diags.HasError() {
+		return ctx, func() {}, diags
+	}
+	ctx, cancel := context.WithTimeout(maskSecrets(ctx, secrets), readTimeout)
+	return ctx, cancel, diags
+}
+
+// finishState returns the encoded state, or a diagnostic if encoding failed.
+func finishState(e *stateEncoder, diags diag.Diagnostics) ([]byte, diag.Diagnostics) {
+	state, err := e.bytes()
+	if err != nil {
+		diags.AddError("Cannot encode state", "This is a bug in the provider; please report it: "+err.Error())
+		return nil, diags
+	}
+	return state, diags
 }

@@ -9,20 +9,22 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/registry-tools/terraform-provider-registry/internal/apierror"
+	"github.com/registry-tools/terraform-provider-registry/internal/apitime"
 	"github.com/registry-tools/terraform-provider-registry/internal/ppio"
 )
 
 var (
 	_ datasource.DataSource              = &ppioImagesDataSource{}
 	_ datasource.DataSourceWithConfigure = &ppioImagesDataSource{}
+	_ listingDataSource                  = &ppioImagesDataSource{}
 )
 
 // NewPPIOImagesDataSource is registry_ppio_images.
@@ -30,9 +32,8 @@ func NewPPIOImagesDataSource() datasource.DataSource { return &ppioImagesDataSou
 
 type ppioImagesDataSource struct{ data *providerData }
 
-// ppioImagesModel is the data source's configuration and state. The
-// computed list is built as attr.Values directly (see ppioImageValue), as
-// for registry_swr_tags.
+// ppioImagesModel is the data source's configuration; the computed
+// attributes are written by readState's stateEncoder.
 type ppioImagesModel struct {
 	ID        types.String   `tfsdk:"id"`
 	Type      types.String   `tfsdk:"type"`
@@ -44,29 +45,6 @@ type ppioImagesModel struct {
 
 // ppioImageTypes are the values of type the API takes.
 var ppioImageTypes = []string{"base", "community", "private"}
-
-var ppioTagAttrTypes = map[string]attr.Type{
-	"id":              types.StringType,
-	"tag":             types.StringType,
-	"owner_id":        types.StringType,
-	"full_image_name": types.StringType,
-}
-
-var ppioTagObjectType = types.ObjectType{AttrTypes: ppioTagAttrTypes}
-
-var ppioImageAttrTypes = map[string]attr.Type{
-	"id":             types.StringType,
-	"name":           types.StringType,
-	"image":          types.StringType,
-	"type":           types.StringType,
-	"status":         types.StringType,
-	"status_error":   types.StringType,
-	"status_message": types.StringType,
-	"created_at":     types.StringType,
-	"tags":           types.ListType{ElemType: ppioTagObjectType},
-}
-
-var ppioImageObjectType = types.ObjectType{AttrTypes: ppioImageAttrTypes}
 
 func ppioImageAttributes() map[string]schema.Attribute {
 	s := func(d string) schema.Attribute { return schema.StringAttribute{Computed: true, MarkdownDescription: d} }
@@ -160,53 +138,50 @@ var ppioHints = hints{
 }
 
 func (d *ppioImagesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m ppioImagesModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if d.data == nil || d.data.ppio == nil {
-		detail := "The provider is not configured."
-		if d.data != nil {
-			detail = d.data.ppioMissing
-		}
-		resp.Diagnostics.AddError("PPIO credentials missing", detail)
-		return
-	}
-	readTimeout, diags := m.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(maskSecrets(ctx, d.data.ppioSecrets), readTimeout)
-	defer cancel()
+	readListing(ctx, d, req, resp)
+}
 
-	var nameRegex *regexp.Regexp
-	if !m.NameRegex.IsNull() {
-		nameRegex = regexp.MustCompile(m.NameRegex.ValueString()) // validated at plan time
+func (d *ppioImagesDataSource) readState(ctx context.Context, config tfsdk.Config) ([]byte, diag.Diagnostics) {
+	var m ppioImagesModel
+	diags := config.Get(ctx, &m)
+	if diags.HasError() {
+		return nil, diags
 	}
-	list, err := d.data.ppio.ListImages(ctx, ppio.ListImagesInput{
+	data := d.data
+	if data == nil {
+		data = &providerData{}
+	}
+	ctx, cancel, sdiags := startRead(ctx, m.Timeouts, ppio.CloudName, data.ppio != nil, data.ppioMissing, data.ppioSecrets)
+	defer cancel()
+	if diags.Append(sdiags...); diags.HasError() {
+		return nil, diags
+	}
+
+	list, err := data.ppio.ListImages(ctx, ppio.ListImagesInput{
 		Type: m.Type.ValueString(),
 		Name: m.Name.ValueString(),
 	})
 	if err != nil {
-		resp.Diagnostics.Append(readError(ctx, err, ppioHints))
-		return
+		diags.Append(readError(ctx, err, ppioHints))
+		return nil, diags
 	}
-
 	images := list.Images
-	if nameRegex != nil {
+	if !m.NameRegex.IsNull() {
+		nameRegex := regexp.MustCompile(m.NameRegex.ValueString()) // validated at plan time
 		images = slices.DeleteFunc(images, func(img ppio.Image) bool { return !nameRegex.MatchString(img.Name) })
 	}
 	sortPPIOImages(images)
 
-	elems := make([]attr.Value, len(images))
+	e := newStateEncoder(len(images) * 600)
+	e.object(6)
+	e.echo(config.Raw, "type", "name", "name_regex", "timeouts")
+	e.str("id", ppioImagesID(m))
+	e.key("images")
+	e.list(len(images))
 	for i := range images {
-		elems[i] = ppioImageValue(&images[i])
+		encodePPIOImage(e, &images[i])
 	}
-	m.ID = types.StringValue(ppioImagesID(m))
-	m.Images = basetypes.NewListValueMust(ppioImageObjectType, elems)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	return finishState(e, diags)
 }
 
 // sortPPIOImages orders by created_at, newest first, then by id, so that an
@@ -240,25 +215,25 @@ func ppioImagesID(m ppioImagesModel) string {
 	return id
 }
 
-func ppioImageValue(img *ppio.Image) types.Object {
-	tags := make([]attr.Value, len(img.Tags))
-	for i, t := range img.Tags {
-		tags[i] = basetypes.NewObjectValueMust(ppioTagAttrTypes, map[string]attr.Value{
-			"id":              types.StringValue(t.ID),
-			"tag":             types.StringValue(t.Tag),
-			"owner_id":        types.StringValue(t.OwnerID),
-			"full_image_name": types.StringValue(t.FullImageName),
-		})
+// encodePPIOImage writes one image object; its attributes are
+// ppioImageAttributes'.
+func encodePPIOImage(e *stateEncoder, img *ppio.Image) {
+	e.object(9)
+	e.str("id", img.ID)
+	e.str("name", img.Name)
+	e.str("image", img.Image)
+	e.str("type", img.Type)
+	e.str("status", img.Status)
+	e.str("status_error", img.StatusError)
+	e.str("status_message", img.StatusMessage)
+	e.strOrNull("created_at", apitime.Format(img.CreatedAt), img.CreatedAt.IsZero())
+	e.key("tags")
+	e.list(len(img.Tags))
+	for _, t := range img.Tags {
+		e.object(4)
+		e.str("id", t.ID)
+		e.str("tag", t.Tag)
+		e.str("owner_id", t.OwnerID)
+		e.str("full_image_name", t.FullImageName)
 	}
-	return basetypes.NewObjectValueMust(ppioImageAttrTypes, map[string]attr.Value{
-		"id":             types.StringValue(img.ID),
-		"name":           types.StringValue(img.Name),
-		"image":          types.StringValue(img.Image),
-		"type":           types.StringValue(img.Type),
-		"status":         types.StringValue(img.Status),
-		"status_error":   types.StringValue(img.StatusError),
-		"status_message": types.StringValue(img.StatusMessage),
-		"created_at":     optionalTime(img.CreatedAt),
-		"tags":           basetypes.NewListValueMust(ppioTagObjectType, tags),
-	})
 }

@@ -12,8 +12,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/registry-tools/terraform-provider-registry/internal/apierror"
@@ -179,23 +179,18 @@ func (d *swrTagsDataSource) readState(ctx context.Context, config tfsdk.Config) 
 	if diags.HasError() {
 		return nil, diags
 	}
-	if d.data == nil || d.data.swr == nil {
-		detail := "The provider is not configured."
-		if d.data != nil {
-			detail = d.data.swrMissing
-		}
-		diags.AddError("Huawei Cloud SWR credentials missing", detail)
-		return nil, diags
+	data := d.data
+	if data == nil {
+		data = &providerData{}
 	}
-	readTimeout, tdiags := m.Timeouts.Read(ctx, defaultReadTimeout)
-	if diags.Append(tdiags...); diags.HasError() {
-		return nil, diags
-	}
-	ctx, cancel := context.WithTimeout(maskSecrets(ctx, d.data.swrSecrets), readTimeout)
+	ctx, cancel, sdiags := startRead(ctx, m.Timeouts, swr.CloudName, data.swr != nil, data.swrMissing, data.swrSecrets)
 	defer cancel()
+	if diags.Append(sdiags...); diags.HasError() {
+		return nil, diags
+	}
 
 	includeManifest := m.IncludeManifest.ValueBool()
-	list, err := d.data.swr.ListTags(ctx, swr.ListTagsInput{
+	list, err := data.swr.ListTags(ctx, swr.ListTagsInput{
 		Namespace:       m.Namespace.ValueString(),
 		Repository:      m.Repository.ValueString(),
 		Tag:             m.Tag.ValueString(),
@@ -228,11 +223,7 @@ func (d *swrTagsDataSource) readState(ctx context.Context, config tfsdk.Config) 
 		e.key("latest")
 		encodeSWRTag(e, &tags[0], includeManifest)
 	}
-	state, err := e.bytes()
-	if err != nil {
-		diags.AddError("Cannot encode state", "This is a bug in the provider; please report it: "+err.Error())
-	}
-	return state, diags
+	return finishState(e, diags)
 }
 
 // sortSWRTags orders by updated, newest first, then by tag name, so that an
