@@ -6,10 +6,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
-
-	"github.com/registry-tools/terraform-provider-registry/internal/apitime"
 )
 
 // defaultReadTimeout bounds a whole listing when timeouts { read } is unset.
@@ -23,14 +20,6 @@ func maskSecrets(ctx context.Context, secrets []string) context.Context {
 	}
 	ctx = tflog.MaskAllFieldValuesStrings(ctx, secrets...)
 	return tflog.MaskMessageStrings(ctx, secrets...)
-}
-
-// optionalTime is null for the zero time, else RFC 3339 in UTC.
-func optionalTime(t time.Time) types.String {
-	if t.IsZero() {
-		return types.StringNull()
-	}
-	return types.StringValue(apitime.Format(t))
 }
 
 // startRead is what every listing read does first: fail when the cloud has
