@@ -149,7 +149,7 @@ func (c *Client) page(ctx context.Context, path, projectID string, in ListTagsIn
 func (c *Client) decodeFailure(resp *transport.Response, err error) error {
 	return &apierror.Error{Cloud: CloudName, Call: callListTags, Kind: apierror.KindDecode, HTTPStatus: resp.StatusCode,
 		RequestID: resp.Header.Get("X-Request-Id"), Attempts: resp.Attempts,
-		Message: "malformed answer", Err: err}
+		Message: "malformed answer: " + apierror.Snippet(resp.Body), Err: err}
 }
 
 func (c *Client) inconsistent(p *tagPage, msg string) error {

@@ -263,10 +263,11 @@ func (c *Client) backoff(minWait, maxWait time.Duration, attemptNum int, resp *h
 	}
 	if resp != nil {
 		if st := stateFrom(resp.Request.Context()); st != nil && st.throttled {
-			wait = c.gate.raise(wait)
+			return c.gate.raise(wait)
 		}
 	}
-	return wait
+	// A retry for another reason still waits out a pause others raised.
+	return max(wait, c.gate.remaining())
 }
 
 // retryAfter reads a Retry-After header (seconds or HTTP-date) on 429 or 503.
@@ -307,7 +308,11 @@ func (c *Client) giveUp(resp *http.Response, err error, attempts int) (*http.Res
 	if resp != nil && resp.Body != nil {
 		_ = resp.Body.Close()
 	}
-	if attempts > 1 && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+	// Not a test for context.DeadlineExceeded: an http.Client.Timeout error
+	// (one attempt timing out) matches it too, and must keep its attempt
+	// count. The caller's own deadline never gets here wrapped: Do returns
+	// ctx.Err() whenever the caller's context is done.
+	if attempts > 1 && !errors.Is(err, context.Canceled) {
 		return nil, &RetriesExhaustedError{Attempts: attempts, Err: err}
 	}
 	return nil, err
@@ -329,10 +334,14 @@ func (g *throttleGate) raise(d time.Duration) time.Duration {
 	return time.Until(g.until)
 }
 
-func (g *throttleGate) wait(ctx context.Context) error {
+func (g *throttleGate) remaining() time.Duration {
 	g.mu.Lock()
-	d := time.Until(g.until)
-	g.mu.Unlock()
+	defer g.mu.Unlock()
+	return time.Until(g.until)
+}
+
+func (g *throttleGate) wait(ctx context.Context) error {
+	d := g.remaining()
 	if d <= 0 {
 		return nil
 	}
