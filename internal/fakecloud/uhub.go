@@ -152,6 +152,14 @@ func (u *UHub) UpdateImage(repo, image string, at time.Time) {
 	})
 }
 
+// Images returns a copy of a repository's images, ordered by ImageName
+// (nil when the repository does not exist), for tests to compare with.
+func (u *UHub) Images(repo string) []UHubImage {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return slices.Clone(u.repos[repo])
+}
+
 // DeleteImage removes an image.
 func (u *UHub) DeleteImage(repo, image string) {
 	u.mu.Lock()

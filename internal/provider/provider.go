@@ -26,6 +26,7 @@ import (
 	"github.com/registry-tools/terraform-provider-registry/internal/ppio"
 	"github.com/registry-tools/terraform-provider-registry/internal/swr"
 	"github.com/registry-tools/terraform-provider-registry/internal/transport"
+	"github.com/registry-tools/terraform-provider-registry/internal/ucloud"
 )
 
 var _ provider.Provider = &registryProvider{}
@@ -38,9 +39,15 @@ func WithRetryWait(minWait, maxWait time.Duration) Option {
 	return func(p *registryProvider) { p.retryWaitMin, p.retryWaitMax = minWait, maxWait }
 }
 
+// WithMaxBodyBytes bounds an answer's size (tests use a small bound).
+func WithMaxBodyBytes(n int64) Option {
+	return func(p *registryProvider) { p.maxBodyBytes = n }
+}
+
 type registryProvider struct {
 	version                    string
 	retryWaitMin, retryWaitMax time.Duration
+	maxBodyBytes               int64
 	getenv                     func(string) string
 
 	// data is what Configure built, for the server's direct reads.
@@ -249,6 +256,7 @@ func (p *registryProvider) Configure(ctx context.Context, req provider.Configure
 		MaxRetries:   int(s.int64(cfg.MaxRetries, path.Root("max_retries"), envMaxRetries, transport.DefaultMaxRetries)),
 		RetryWaitMin: p.retryWaitMin,
 		RetryWaitMax: p.retryWaitMax,
+		MaxBodyBytes: p.maxBodyBytes,
 		UserAgent:    "terraform-provider-registry/" + p.version,
 		CACertFile:   s.str(cfg.CACertFile, path.Root("ca_cert_file"), envCACertFile),
 	}
@@ -277,6 +285,7 @@ func (p *registryProvider) Configure(ctx context.Context, req provider.Configure
 	data := &providerData{}
 	data.swr, data.swrMissing, data.swrSecrets = s.swrClient(cfg.SWR, httpc, concurrency)
 	data.ppio, data.ppioMissing, data.ppioSecrets = s.ppioClient(cfg.PPIO, httpc)
+	data.ucloud, data.ucloudMissing, data.ucloudSecrets = s.ucloudClient(cfg.UCloud, httpc, concurrency)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -290,6 +299,7 @@ func (p *registryProvider) DataSources(context.Context) []func() datasource.Data
 	return []func() datasource.DataSource{
 		NewSWRTagsDataSource,
 		NewPPIOImagesDataSource,
+		NewUCloudRepoImagesDataSource,
 	}
 }
 
@@ -304,6 +314,10 @@ type providerData struct {
 	ppio        *ppio.Client
 	ppioMissing string
 	ppioSecrets []string
+
+	ucloud        *ucloud.Client
+	ucloudMissing string
+	ucloudSecrets []string
 }
 
 // settings resolves arguments: the configuration first, then the
@@ -417,6 +431,45 @@ func (s settings) ppioClient(m *ppioModel, httpc *transport.Client) (*ppio.Clien
 	c, err := ppio.New(cfg)
 	if err != nil {
 		return nil, "The provider's ppio block is invalid: " + err.Error(), secrets
+	}
+	return c, "", secrets
+}
+
+// ucloudClient builds the UCloud UHub client, or says which argument is
+// missing. project_id may be left out: UHub then uses the account's default
+// project (sub-accounts must give one).
+func (s settings) ucloudClient(m *ucloudModel, httpc *transport.Client, concurrency int) (*ucloud.Client, string, []string) {
+	if m == nil {
+		m = &ucloudModel{}
+	}
+	at := func(name string) path.Path { return path.Root("ucloud").AtName(name) }
+	cfg := ucloud.Config{
+		PublicKey:      s.str(m.PublicKey, at("public_key"), envUCloudPublicKey),
+		PrivateKey:     s.str(m.PrivateKey, at("private_key"), envUCloudPrivateKey),
+		ProjectID:      s.str(m.ProjectID, at("project_id"), envUCloudProjectID),
+		Endpoint:       s.str(m.Endpoint, at("endpoint"), envUCloudEndpoint),
+		MaxConcurrency: concurrency,
+		HTTP:           httpc,
+	}
+	secrets := nonEmpty(cfg.PrivateKey)
+	var missing []string
+	if cfg.PublicKey == "" {
+		missing = append(missing, "public_key ("+envUCloudPublicKey+")")
+	}
+	if cfg.PrivateKey == "" {
+		missing = append(missing, "private_key ("+envUCloudPrivateKey+")")
+	}
+	if len(missing) > 0 {
+		return nil, "The provider's ucloud block has no " + strings.Join(missing, ", nor ") +
+			". Set them in the provider \"registry\" ucloud block or through those environment variables, " +
+			"to the two halves of an API key pair from the UCloud console.", secrets
+	}
+	if cfg.Endpoint == "" {
+		cfg.Endpoint = defaultUCloudEndpoint
+	}
+	c, err := ucloud.New(cfg)
+	if err != nil {
+		return nil, "The provider's ucloud block is invalid: " + err.Error(), secrets
 	}
 	return c, "", secrets
 }
