@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/registry-tools/terraform-provider-registry/internal/transport"
 )
@@ -140,7 +141,11 @@ func FromTransport(cloud, call string, err error) error {
 func Snippet(body []byte) string {
 	s := strings.TrimSpace(strings.ToValidUTF8(string(body), "?"))
 	if len(s) > 200 {
-		s = s[:200] + "…"
+		cut := 200
+		for cut > 0 && !utf8.RuneStart(s[cut]) { // never split a character
+			cut--
+		}
+		s = s[:cut] + "…"
 	}
 	if s == "" {
 		return "(empty body)"

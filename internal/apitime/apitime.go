@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -58,7 +59,7 @@ func Parse(s string) (time.Time, error) {
 		return time.Time{}, nil
 	}
 	if f, err := strconv.ParseFloat(s, 64); err == nil {
-		if f < 0 || f > 1e11 { // beyond year 5138: not unix seconds
+		if math.IsNaN(f) || f < 0 || f > 1e11 { // beyond year 5138: not unix seconds
 			return time.Time{}, fmt.Errorf("timestamp %s is not unix seconds", s)
 		}
 		sec := int64(f)
@@ -66,6 +67,11 @@ func Parse(s string) (time.Time, error) {
 	}
 	for _, l := range layouts {
 		if t, err := time.Parse(l, s); err == nil {
+			// A zone offset can push the UTC instant out of years
+			// 0000-9999, which RFC 3339 (and so Format) cannot write.
+			if y := t.UTC().Year(); y < 0 || y > 9999 {
+				return time.Time{}, fmt.Errorf("timestamp %q is outside the years 0000-9999 in UTC", s)
+			}
 			return t.UTC(), nil
 		}
 	}

@@ -8,6 +8,7 @@ package fakecloud
 import (
 	"encoding/json"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -21,6 +22,9 @@ type Cloud struct {
 
 	latency atomic.Int64 // nanoseconds added before every answer
 	mux     *http.ServeMux
+
+	rewriteMu sync.Mutex
+	rewrites  []*pendingRewrite
 }
 
 // New returns a Cloud with empty registries and the default credentials
@@ -56,6 +60,10 @@ func (c *Cloud) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		case <-t.C:
 		}
+	}
+	if rw := c.takeRewrite(r); rw != nil {
+		c.serveRewritten(w, r, rw)
+		return
 	}
 	c.mux.ServeHTTP(w, r)
 }

@@ -389,7 +389,7 @@ func TestFakeValidatesParameters(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer resp.Body.Close()
+		defer func() { _ = resp.Body.Close() }()
 		var body struct {
 			NextCursor string `json:"next_cursor"`
 		}

@@ -14,7 +14,7 @@ import (
 
 func TestMain(m *testing.M) {
 	// Terraform must never phone home or download anything from the tests.
-	os.Setenv("CHECKPOINT_DISABLE", "1")
+	_ = os.Setenv("CHECKPOINT_DISABLE", "1")
 	os.Exit(m.Run())
 }
 

@@ -29,7 +29,7 @@ func readListing(ctx context.Context, ds listingDataSource, req datasource.ReadR
 	if diags.HasError() {
 		return
 	}
-	v, err := tftypes.ValueFromMsgPack(state, req.Config.Schema.Type().TerraformType(ctx))
+	v, err := (&tfprotov6.DynamicValue{MsgPack: state}).Unmarshal(req.Config.Schema.Type().TerraformType(ctx))
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot encode state", "This is a bug in the provider; please report it: "+err.Error())
 		return
@@ -78,7 +78,8 @@ func (s *server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSour
 	ds.Schema(ctx, datasource.SchemaRequest{}, &schemaResp)
 	raw, err := req.Config.Unmarshal(schemaResp.Schema.Type().TerraformType(ctx))
 	if err != nil {
-		return &tfprotov6.ReadDataSourceResponse{Diagnostics: []*tfprotov6.Diagnostic{{
+		// A diagnostic, not an RPC error: Terraform shows it to the user.
+		return &tfprotov6.ReadDataSourceResponse{Diagnostics: []*tfprotov6.Diagnostic{{ //nolint:nilerr
 			Severity: tfprotov6.DiagnosticSeverityError, Summary: "Cannot read configuration",
 			Detail: "This is a bug in the provider; please report it: " + err.Error(),
 		}}}, nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/vmihailenco/msgpack/v5"
 )
@@ -85,10 +86,10 @@ func (e *stateEncoder) echo(config tftypes.Value, names ...string) {
 			e.keep(fmt.Errorf("configuration has no attribute %q", name))
 			return
 		}
-		raw, err := v.MarshalMsgPack(v.Type()) //nolint:staticcheck // the supported way to get msgpack of a tftypes.Value
+		dv, err := tfprotov6.NewDynamicValue(v.Type(), v)
 		e.keep(err)
 		e.key(name)
-		e.keep(e.enc.Encode(msgpack.RawMessage(raw)))
+		e.keep(e.enc.Encode(msgpack.RawMessage(dv.MsgPack)))
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -102,7 +103,9 @@ func DecodeTags(body []byte, withManifest bool, dst []Tag) ([]Tag, error) {
 	if dec.More() {
 		return dst, errors.New("tag list: data after the array")
 	}
-	if _, err := dec.Token(); err == nil {
+	// Only the end of the input may follow. More does not report a stray
+	// ']' or '}', and Token fails on those with a syntax error, not io.EOF.
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return dst, errors.New("tag list: data after the array")
 	}
 	return dst, nil

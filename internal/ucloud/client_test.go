@@ -228,7 +228,7 @@ func TestListRepoImagesErrors(t *testing.T) {
 	}
 
 	_, err := newClient(t, srv.URL, nil).ListRepoImages(context.Background(), ucloud.ListRepoImagesInput{})
-	wantAPIError(t, err, apierror.KindConfig, "")
+	_ = wantAPIError(t, err, apierror.KindConfig, "")
 }
 
 func TestListRepoImagesProjectOverride(t *testing.T) {
@@ -246,7 +246,7 @@ func TestListRepoImagesProjectOverride(t *testing.T) {
 	}
 	good := newClient(t, srv.URL, func(c *ucloud.Config) { c.ProjectID = fakecloud.DefaultUCloudProjectID })
 	_, err := good.ListRepoImages(ctx, ucloud.ListRepoImagesInput{RepoName: "team", ProjectID: "org-missing"})
-	wantAPIError(t, err, apierror.KindNotFound, "292")
+	_ = wantAPIError(t, err, apierror.KindNotFound, "292")
 	// Every page, not just the first, carries the override.
 	list, err := missing.ListRepoImages(ctx, ucloud.ListRepoImagesInput{RepoName: "team", ProjectID: fakecloud.DefaultUCloudProjectID})
 	if err != nil || len(list.Images) != 25 || list.Requests != 2 {
@@ -300,7 +300,7 @@ func TestListRepoImagesGivesUpAfterRetries(t *testing.T) {
 	before := fc.UHub.Requests()
 	fc.UHub.Inject(10, fc.UHub.RetCodeFault(299, "permission denied"))
 	_, err = c.ListRepoImages(context.Background(), ucloud.ListRepoImagesInput{RepoName: "team"})
-	wantAPIError(t, err, apierror.KindPermission, "299")
+	_ = wantAPIError(t, err, apierror.KindPermission, "299")
 	if got := fc.UHub.Requests() - before; got != 1 {
 		t.Fatalf("RetCode 299 sent %d requests, want 1", got)
 	}
@@ -429,7 +429,7 @@ func TestFakeActionAPI(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer resp.Body.Close()
+		defer func() { _ = resp.Body.Close() }()
 		var out struct {
 			RetCode    int
 			TotalCount int
@@ -469,7 +469,7 @@ func TestFakeActionAPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	var out struct{ RetCode int }
 	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || out.RetCode != 171 {
 		t.Fatalf("tampered request: RetCode %d (%v), want 171", out.RetCode, err)

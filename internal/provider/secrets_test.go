@@ -1,0 +1,254 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+
+	"github.com/registry-tools/terraform-provider-registry/internal/fakecloud"
+)
+
+// The secrets audit: no secret value, and no value of an Authorization,
+// X-Auth-Token or X-Security-Token header or of a UCloud Signature, may
+// appear in Terraform's TRACE log, the provider's own log, a diagnostic or
+// the state.
+
+// wireSecrets records every credential-bearing value the fakes receive.
+type wireSecrets struct {
+	mu     sync.Mutex
+	values map[string]bool
+}
+
+func recordWireSecrets(fc *fakecloud.Cloud) *wireSecrets {
+	ws := &wireSecrets{values: map[string]bool{}}
+	fc.AddRewrite(1_000_000, fakecloud.Rewrite{Match: func(r *http.Request, p url.Values) bool {
+		ws.mu.Lock()
+		defer ws.mu.Unlock()
+		for _, v := range []string{r.Header.Get("Authorization"), r.Header.Get("X-Auth-Token"), r.Header.Get("X-Security-Token"), p.Get("Signature")} {
+			if v != "" {
+				ws.values[v] = true
+				// The signature alone, too: it is the part that must not leak.
+				if _, sig, ok := strings.Cut(v, "Signature="); ok {
+					ws.values[sig] = true
+				}
+				if _, key, ok := strings.Cut(v, "Bearer "); ok {
+					ws.values[key] = true
+				}
+			}
+		}
+		return false // observe only
+	}})
+	return ws
+}
+
+func (ws *wireSecrets) list() []string {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	out := make([]string, 0, len(ws.values))
+	for v := range ws.values {
+		out = append(out, v)
+	}
+	return out
+}
+
+// configuredSecrets are the secret arguments the audit's configurations use.
+var configuredSecrets = []string{
+	fakecloud.TemporarySWRSecretKey, fakecloud.TemporarySWRToken, fakecloud.DefaultSWRSecretKey,
+	fakecloud.DefaultSWRAuthToken, fakecloud.DefaultUCloudPrivateKey, fakecloud.DefaultPPIOAPIKey,
+	"wrong-private-key-0123456789",
+}
+
+// stateHasNoSecrets fails when the whole state, as JSON, holds a secret.
+type stateHasNoSecrets struct{ secrets func() []string }
+
+func (c stateHasNoSecrets) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	raw, err := json.Marshal(req.State)
+	if err != nil {
+		resp.Error = err
+		return
+	}
+	for _, s := range c.secrets() {
+		if strings.Contains(string(raw), s) {
+			resp.Error = fmt.Errorf("state holds the secret %q", s)
+			return
+		}
+	}
+}
+
+func TestSecretsNeverLogged(t *testing.T) {
+	clearCloudEnv(t)
+	fc, url := startFake(t)
+	fc.SWR.GenerateTags("team", "web", 1200)
+	fc.UHub.GenerateImages("shop", 30)
+	fc.PPIO.GenerateImages(60)
+	ws := recordWireSecrets(fc)
+	allSecrets := func() []string { return append(ws.list(), configuredSecrets...) }
+
+	logFile := filepath.Join(t.TempDir(), "terraform.log")
+	t.Setenv("TF_ACC_LOG", "TRACE")
+	t.Setenv("TF_LOG", "TRACE")
+	t.Setenv("TF_ACC_LOG_PATH", logFile)
+
+	// Secrets come from the environment, as users give them: the test
+	// harness logs the configuration files it writes.
+	providerBlock := fmt.Sprintf(`
+provider "registry" {
+  swr {
+    region       = %q
+    endpoint     = %q
+    iam_endpoint = %q
+  }
+  ucloud {
+    endpoint = %q
+  }
+  ppio {
+    endpoint = %q
+  }
+}
+`, fakecloud.DefaultSWRRegion, url, url, url, url)
+	t.Setenv(envUCloudPublicKey, fakecloud.DefaultUCloudPublicKey)
+	t.Setenv(envUCloudPrivateKey, fakecloud.DefaultUCloudPrivateKey)
+	t.Setenv(envPPIOAPIKey, fakecloud.DefaultPPIOAPIKey)
+	temporaryKeys := func() {
+		t.Setenv(envHWAccessKey, fakecloud.TemporarySWRAccessKey)
+		t.Setenv(envHWSecretKey, fakecloud.TemporarySWRSecretKey)
+		t.Setenv(envHWSecurityToken, fakecloud.TemporarySWRToken)
+		t.Setenv(envHWAuthToken, "")
+	}
+	iamToken := func() {
+		t.Setenv(envHWAccessKey, "")
+		t.Setenv(envHWSecretKey, "")
+		t.Setenv(envHWSecurityToken, "")
+		t.Setenv(envHWAuthToken, fakecloud.DefaultSWRAuthToken)
+	}
+	dataSources := `
+data "registry_swr_tags" "a" {
+  namespace  = "team"
+  repository = "web"
+}
+data "registry_ucloud_repo_images" "b" {
+  repo_name = "shop"
+}
+data "registry_ppio_images" "c" {}
+`
+	noSecretsInState := []statecheck.StateCheck{stateHasNoSecrets{secrets: allSecrets}}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			{PreConfig: temporaryKeys, Config: providerBlock + dataSources, ConfigStateChecks: noSecretsInState},
+			{PreConfig: iamToken, Config: providerBlock + dataSources, ConfigStateChecks: noSecretsInState},
+		},
+	})
+
+	log, err := os.ReadFile(logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(log), "HTTP attempt") {
+		t.Fatal("the provider's own TRACE/DEBUG log was not captured; the audit would prove nothing")
+	}
+	if len(ws.list()) < 4 {
+		t.Fatalf("only %d credential-bearing values reached the fakes; the audit would prove little", len(ws.list()))
+	}
+	for _, s := range allSecrets() {
+		if strings.Contains(string(log), s) {
+			t.Errorf("the TRACE log holds the secret %q", s)
+		}
+	}
+}
+
+// TestSecretsNeverInDiagnostics reads every data source with credentials the
+// fakes refuse, through the provider server with TRACE logging of its own,
+// and checks neither the diagnostics nor the log repeat a secret.
+func TestSecretsNeverInDiagnostics(t *testing.T) {
+	clearCloudEnv(t)
+	fc, url := startFake(t)
+	fc.SWR.GenerateTags("team", "web", 5)
+	fc.UHub.GenerateImages("shop", 5)
+	fc.PPIO.GenerateImages(5)
+	ws := recordWireSecrets(fc)
+
+	var logs strings.Builder
+	ctx := tflogtest.RootLogger(context.Background(), &logs)
+	server, err := NewServer("test")()
+	if err != nil {
+		t.Fatal(err)
+	}
+	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pt := schemas.Provider.ValueType().(tftypes.Object)
+	block := func(name string, attrs map[string]string) tftypes.Value {
+		bt := pt.AttributeTypes[name].(tftypes.Object)
+		vals := map[string]tftypes.Value{}
+		for a := range bt.AttributeTypes {
+			if v, ok := attrs[a]; ok {
+				vals[a] = tftypes.NewValue(tftypes.String, v)
+			} else {
+				vals[a] = tftypes.NewValue(tftypes.String, nil)
+			}
+		}
+		return tftypes.NewValue(bt, vals)
+	}
+	cfg, err := tfprotov6.NewDynamicValue(pt, nullObject(pt, map[string]tftypes.Value{
+		"swr": block("swr", map[string]string{"region": fakecloud.DefaultSWRRegion, "endpoint": url, "iam_endpoint": url,
+			"access_key": fakecloud.DefaultSWRAccessKey, "secret_key": "wrong-secret-key-0123456789", "security_token": "wrong-token-0123456789"}),
+		"ucloud": block("ucloud", map[string]string{"endpoint": url, "public_key": fakecloud.DefaultUCloudPublicKey, "private_key": "wrong-private-key-0123456789"}),
+		"ppio":   block("ppio", map[string]string{"endpoint": url, "api_key": "wrong-api-key-0123456789"}),
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &cfg}); err != nil || len(resp.Diagnostics) > 0 {
+		t.Fatalf("configure: %v %v", err, resp.Diagnostics)
+	}
+	reads := map[string]map[string]tftypes.Value{
+		"registry_swr_tags":           {"namespace": tftypes.NewValue(tftypes.String, "team"), "repository": tftypes.NewValue(tftypes.String, "web")},
+		"registry_ucloud_repo_images": {"repo_name": tftypes.NewValue(tftypes.String, "shop")},
+		"registry_ppio_images":        {},
+	}
+	var diagText strings.Builder
+	for typeName, attrs := range reads {
+		dt := schemas.DataSourceSchemas[typeName].ValueType().(tftypes.Object)
+		config, err := tfprotov6.NewDynamicValue(dt, nullObject(dt, attrs))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := server.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: typeName, Config: &config})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(resp.Diagnostics) == 0 {
+			t.Fatalf("%s: wrong credentials gave no diagnostic", typeName)
+		}
+		for _, d := range resp.Diagnostics {
+			fmt.Fprintf(&diagText, "%s\n%s\n", d.Summary, d.Detail)
+		}
+	}
+	if !strings.Contains(logs.String(), "HTTP attempt") {
+		t.Fatal("the provider's log was not captured; the audit would prove nothing")
+	}
+	secrets := append(ws.list(), "wrong-secret-key-0123456789", "wrong-token-0123456789", "wrong-private-key-0123456789", "wrong-api-key-0123456789")
+	for _, s := range secrets {
+		if strings.Contains(diagText.String(), s) {
+			t.Errorf("a diagnostic holds the secret %q:\n%s", s, diagText.String())
+		}
+		if strings.Contains(logs.String(), s) {
+			t.Errorf("the provider log holds the secret %q", s)
+		}
+	}
+}
