@@ -189,7 +189,7 @@ var matrixFaults = []matrixFault{
 	}},
 	{name: "stall past request_timeout on every attempt", clouds: allClouds, setup: func(fc *fakecloud.Cloud, c string, _ matrixCloud) {
 		inject(fc, c, 10, fakecloud.StallFault())
-	}, want: `Timeout.*after\s+4\s+attempts.*request_timeout`},
+	}, want: `request\s+timeout\s+of\s+300ms.*after\s+4\s+attempts.*request_timeout`},
 	{name: "truncated JSON", clouds: allClouds, setup: func(fc *fakecloud.Cloud, c string, mc matrixCloud) {
 		fc.AddRewrite(1, fakecloud.Rewrite{Match: mc.page(0), Edit: func(s int, _ http.Header, b []byte) (int, []byte) { return s, b[:len(b)/2] }})
 	}, want: `HTTP\s+200.*malformed`},

@@ -49,10 +49,11 @@ type Config struct {
 // shared by every request made through it, so that concurrent page workers
 // back off together when the service says it is overloaded.
 type Client struct {
-	rc           *retryablehttp.Client
-	userAgent    string
-	maxBodyBytes int64
-	gate         throttleGate
+	rc             *retryablehttp.Client
+	userAgent      string
+	maxBodyBytes   int64
+	requestTimeout time.Duration
+	gate           throttleGate
 }
 
 // Response is a complete answer: the body has been read within the attempt,
@@ -115,10 +116,10 @@ func New(cfg Config) (*Client, error) {
 		base.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	}
 
-	c := &Client{userAgent: cfg.UserAgent, maxBodyBytes: cfg.MaxBodyBytes}
+	c := &Client{userAgent: cfg.UserAgent, maxBodyBytes: cfg.MaxBodyBytes, requestTimeout: cfg.RequestTimeout}
 	c.rc = &retryablehttp.Client{
 		HTTPClient: &http.Client{
-			Transport: loggingRoundTripper{next: base},
+			Transport: loggingRoundTripper{next: base, mu: &sync.Mutex{}},
 			Timeout:   cfg.RequestTimeout,
 		},
 		Logger:         nil, // every attempt is logged by loggingRoundTripper
@@ -312,10 +313,20 @@ func (c *Client) giveUp(resp *http.Response, err error, attempts int) (*http.Res
 	// (one attempt timing out) matches it too, and must keep its attempt
 	// count. The caller's own deadline never gets here wrapped: Do returns
 	// ctx.Err() whenever the caller's context is done.
+	if isTimeout(err) {
+		// The caller's context is not done (Do returns ctx.Err() first), so
+		// this is one attempt running out of RequestTimeout.
+		err = fmt.Errorf("no answer within the request timeout of %s: %w", c.requestTimeout, err)
+	}
 	if attempts > 1 && !errors.Is(err, context.Canceled) {
 		return nil, &RetriesExhaustedError{Attempts: attempts, Err: err}
 	}
 	return nil, err
+}
+
+func isTimeout(err error) bool {
+	var ne interface{ Timeout() bool }
+	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
 }
 
 // throttleGate holds back new attempts until a throttling pause has passed.
@@ -358,7 +369,14 @@ func (g *throttleGate) wait(ctx context.Context) error {
 // loggingRoundTripper writes one debug line per attempt. It logs the method,
 // the URL without its query values' secrets (no client puts secrets in URLs),
 // the status, the duration and the attempt number; never a header or a body.
-type loggingRoundTripper struct{ next http.RoundTripper }
+//
+// Its calls to tflog are serialised: with masking options on the context,
+// terraform-plugin-log masks the context's shared field map in place, so
+// concurrent page workers logging under one context would race on it.
+type loggingRoundTripper struct {
+	next http.RoundTripper
+	mu   *sync.Mutex
+}
 
 func (l loggingRoundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	start := time.Now()
@@ -377,6 +395,8 @@ func (l loggingRoundTripper) RoundTrip(req *http.Request) (*http.Response, error
 	} else {
 		fields["status"] = resp.StatusCode
 	}
+	l.mu.Lock()
 	tflog.Debug(ctx, "HTTP attempt", fields)
+	l.mu.Unlock()
 	return resp, err
 }
