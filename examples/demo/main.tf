@@ -27,6 +27,22 @@ output "swr_tag_count" {
   value = length(data.registry_swr_tags.web.tags)
 }
 
+data "registry_ucloud_repo_images" "shop" {
+  repo_name = "demo-shop"
+}
+
+output "ucloud_newest_image" {
+  value = data.registry_ucloud_repo_images.shop.images[0].image_name
+}
+
+output "ucloud_latest_path" {
+  value = data.registry_ucloud_repo_images.shop.images[0].latest_path
+}
+
+output "ucloud_image_count" {
+  value = "${length(data.registry_ucloud_repo_images.shop.images)} of ${data.registry_ucloud_repo_images.shop.total_count}"
+}
+
 data "registry_ppio_images" "pytorch" {
   name = "pytorch"
 }

@@ -44,6 +44,9 @@ export HW_ACCESS_KEY=FAKEAKSWR0000000000
 export HW_SECRET_KEY=fake-swr-secret-key-0000000000000000
 export HW_SWR_ENDPOINT="$url"
 export HW_IAM_ENDPOINT="$url"
+export UCLOUD_PUBLIC_KEY=fake-ucloud-public-key-0000000000000000
+export UCLOUD_PRIVATE_KEY=fake-ucloud-private-key-000000000000000
+export UCLOUD_API_BASE_URL="$url"
 export PPIO_API_KEY=fake-ppio-api-key-00000000000000000000 PPIO_ENDPOINT="$url"
 
 mkdir -p "$work/config"
