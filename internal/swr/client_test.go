@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"testing"
 	"time"
 
@@ -168,5 +170,41 @@ func TestListTagsHonoursCancellation(t *testing.T) {
 	_, err := newClient(t, srv, func(c *swr.Config) { c.ProjectID = fakecloud.DefaultSWRProjectID }).ListTags(ctx, swr.ListTagsInput{Namespace: "team", Repository: "web"})
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("got %v, want the context's deadline error", err)
+	}
+}
+
+// TestListTagsCancelledMidListingLeavesNothingBehind cancels while the
+// concurrent page workers wait on the service (Terraform's Ctrl-C): the
+// listing returns the context's error and every worker goroutine ends.
+func TestListTagsCancelledMidListingLeavesNothingBehind(t *testing.T) {
+	fc, srv := startFake(t)
+	fc.SWR.GenerateTags("team", "web", 5000)
+	c := newClient(t, srv, func(c *swr.Config) { c.ProjectID = fakecloud.DefaultSWRProjectID })
+	before := runtime.NumGoroutine()
+
+	stalled := make(chan struct{}, 8)
+	fc.SWR.Inject(1, func(http.ResponseWriter, *http.Request) bool { return false }) // the first page passes
+	fc.SWR.Inject(4, func(_ http.ResponseWriter, r *http.Request) bool {
+		stalled <- struct{}{}
+		<-r.Context().Done()
+		return true
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-stalled // a worker is waiting on the service
+		cancel()
+	}()
+	_, err := c.ListTags(ctx, swr.ListTagsInput{Namespace: "team", Repository: "web"})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v, want context.Canceled", err)
+	}
+	srv.CloseClientConnections()
+	deadline := time.Now().Add(10 * time.Second)
+	for runtime.NumGoroutine() > before {
+		if time.Now().After(deadline) {
+			buf := make([]byte, 1<<16)
+			t.Fatalf("%d goroutines left behind (before: %d):\n%s", runtime.NumGoroutine()-before, before, buf[:runtime.Stack(buf, true)])
+		}
+		runtime.Gosched()
 	}
 }

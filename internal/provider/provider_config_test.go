@@ -1,0 +1,125 @@
+package provider
+
+import (
+	"encoding/pem"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/registry-tools/terraform-provider-registry/internal/fakecloud"
+)
+
+// Every provider validator, fed a bad value, fails the plan with a
+// diagnostic on the argument's path that says what is expected.
+func TestProviderRejectsBadArgumentsAtPlan(t *testing.T) {
+	clearCloudEnv(t)
+	cases := map[string]struct{ block, want string }{
+		"max_retries negative":    {`max_retries = -1`, `(?s)max_retries.*between 0 and 20`},
+		"max_retries too many":    {`max_retries = 50`, `(?s)max_retries.*between 0 and 20`},
+		"request_timeout not":     {`request_timeout = "thirty"`, `(?s)request_timeout.*not a positive duration`},
+		"request_timeout zero":    {`request_timeout = "0s"`, `(?s)request_timeout.*not a positive duration`},
+		"max_concurrency zero":    {`max_concurrency = 0`, `(?s)max_concurrency.*between 1 and 32`},
+		"ca_cert_file empty":      {`ca_cert_file = ""`, `(?s)ca_cert_file.*at least 1`},
+		"swr endpoint not a URL":  {`swr { endpoint = "swr-api.example.com" }`, `(?s)Invalid URL.*swr \{ endpoint = "swr-api.example.com" \}.*not\s+an\s+absolute\s+http://\s+or\s+https://\s+URL`},
+		"swr iam_endpoint scheme": {`swr { iam_endpoint = "ftp://iam.example.com" }`, `(?s)Invalid URL.*swr \{ iam_endpoint = "ftp://iam.example.com" \}.*not\s+an\s+absolute`},
+		"swr region":              {`swr { region = "North China 4" }`, `(?s)swr\.region.*region name such as cn-north-4`},
+		"swr project_id empty":    {`swr { project_id = "" }`, `(?s)swr\.project_id.*at least 1`},
+		"ucloud endpoint":         {`ucloud { endpoint = "api.ucloud.cn" }`, `(?s)Invalid URL.*ucloud \{ endpoint = "api.ucloud.cn" \}.*not\s+an\s+absolute`},
+		"ucloud project_id empty": {`ucloud { project_id = "" }`, `(?s)ucloud\.project_id.*at least 1`},
+		"ppio endpoint":           {`ppio { endpoint = "/gpus" }`, `(?s)Invalid URL.*ppio \{ endpoint = "/gpus" \}.*not\s+an\s+absolute`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testFactories(),
+				Steps: []resource.TestStep{{
+					Config: fmt.Sprintf(`
+provider "registry" {
+  %s
+}
+data "registry_ppio_images" "test" {}
+`, tc.block),
+					PlanOnly:    true,
+					ExpectError: regexp.MustCompile(tc.want),
+				}},
+			})
+		})
+	}
+}
+
+// An unreadable or empty ca_cert_file is refused when the provider is
+// configured, with the argument named.
+func TestProviderRejectsUnusableCACertFile(t *testing.T) {
+	clearCloudEnv(t)
+	notPEM := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(notPEM, []byte("not a certificate"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for name, file := range map[string]string{"missing": filepath.Join(t.TempDir(), "nope.pem"), "not PEM": notPEM} {
+		t.Run(name, func(t *testing.T) {
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testFactories(),
+				Steps: []resource.TestStep{{
+					Config:      fmt.Sprintf("provider \"registry\" {\n  ca_cert_file = %q\n}\ndata \"registry_ppio_images\" \"test\" {}\n", file),
+					ExpectError: regexp.MustCompile(`(?s)Cannot load ca_cert_file.*ca_cert_file`),
+				}},
+			})
+		})
+	}
+}
+
+// TestPrivateCloudWithItsOwnCA serves the fakes over TLS with a certificate
+// no system trusts: without ca_cert_file the read fails on the certificate
+// (TLS verification is always on); with it, every tag arrives.
+func TestPrivateCloudWithItsOwnCA(t *testing.T) {
+	clearCloudEnv(t)
+	fc := fakecloud.New()
+	fc.SWR.GenerateTags("team", "web", 1500)
+	srv := httptest.NewTLSServer(fc)
+	t.Cleanup(srv.Close)
+	caFile := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	config := func(extra string) string {
+		return fmt.Sprintf(`
+provider "registry" {
+  %s
+  swr {
+    region       = %q
+    access_key   = %q
+    secret_key   = %q
+    endpoint     = %q
+    iam_endpoint = %q
+  }
+}
+data "registry_swr_tags" "test" {
+  namespace  = "team"
+  repository = "web"
+}
+`, extra, fakecloud.DefaultSWRRegion, fakecloud.DefaultSWRAccessKey, fakecloud.DefaultSWRSecretKey, srv.URL, srv.URL)
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config:      config(""),
+				ExpectError: regexp.MustCompile(`(?s)Huawei Cloud SWR KeystoneListProjects failed.*certificate`),
+			},
+			{
+				Config: config(fmt.Sprintf("ca_cert_file = %q", caFile)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags"), knownvalue.ListSizeExact(1500)),
+				},
+			},
+		},
+	})
+}
