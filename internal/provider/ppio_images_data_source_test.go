@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -91,48 +90,9 @@ func imageNames(names ...string) knownvalue.Check {
 	return knownvalue.ListExact(checks)
 }
 
-// ppioSpy records the query of every request the fake PPIO receives,
-// letting each through: it shows what was filtered on the server.
-type ppioSpy struct {
-	mu      sync.Mutex
-	queries []url.Values
-}
-
-func spyPPIO(fc *fakecloud.Cloud) *ppioSpy {
-	s := &ppioSpy{}
-	fc.PPIO.Inject(100000, func(_ http.ResponseWriter, r *http.Request) bool {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		s.queries = append(s.queries, r.URL.Query())
-		return false
-	})
-	return s
-}
-
-func (s *ppioSpy) reset() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.queries = nil
-}
-
-// expect checks that requests were made and that each carried these
-// query parameters ("" meaning absent or empty).
-func (s *ppioSpy) expect(params map[string]string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		if len(s.queries) == 0 {
-			return fmt.Errorf("no request reached the fake")
-		}
-		for i, q := range s.queries {
-			for k, want := range params {
-				if got := q.Get(k); got != want {
-					return fmt.Errorf("request %d: %s = %q, want %q (query %s)", i, k, got, want, q.Encode())
-				}
-			}
-		}
-		return nil
-	}
+// spyPPIO records the query of every request the fake PPIO receives.
+func spyPPIO(fc *fakecloud.Cloud) *requestSpy {
+	return spyRequests(fc, func(r *http.Request, _ url.Values) bool { return strings.HasPrefix(r.URL.Path, "/gpus/") })
 }
 
 func TestPPIOImagesEveryAttribute(t *testing.T) {
@@ -230,16 +190,15 @@ func TestPPIOImagesManyPagesInOrder(t *testing.T) {
 			Check: func(*terraform.State) error {
 				// Every read walks the three pages: one without a cursor,
 				// two with.
-				spy.mu.Lock()
-				defer spy.mu.Unlock()
+				queries := spy.all()
 				first := 0
-				for _, q := range spy.queries {
+				for _, q := range queries {
 					if q.Get("cursor") == "" {
 						first++
 					}
 				}
-				if first == 0 || len(spy.queries) != 3*first {
-					return fmt.Errorf("%d requests for %d listings, want 3 pages each", len(spy.queries), first)
+				if first == 0 || len(queries) != 3*first {
+					return fmt.Errorf("%d requests for %d listings, want 3 pages each", len(queries), first)
 				}
 				return nil
 			},

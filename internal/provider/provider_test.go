@@ -2,12 +2,18 @@ package provider
 
 import (
 	"fmt"
+	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/registry-tools/terraform-provider-registry/internal/fakecloud"
 )
@@ -62,4 +68,57 @@ provider "registry" {
   }
 }
 `, fakecloud.DefaultSWRRegion, fakecloud.DefaultSWRAccessKey, secretKey, url, url)
+}
+
+// requestSpy records the parameters (query and form) of every request that
+// reaches the fakes and that match picks, letting each through: it shows
+// what the provider asked the service for.
+type requestSpy struct {
+	mu     sync.Mutex
+	params []url.Values
+}
+
+func spyRequests(fc *fakecloud.Cloud, match func(*http.Request, url.Values) bool) *requestSpy {
+	s := &requestSpy{}
+	fc.AddRewrite(1_000_000, fakecloud.Rewrite{Match: func(r *http.Request, p url.Values) bool {
+		if match(r, p) {
+			s.mu.Lock()
+			s.params = append(s.params, p)
+			s.mu.Unlock()
+		}
+		return false // observe only
+	}})
+	return s
+}
+
+func (s *requestSpy) reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.params = nil
+}
+
+// all is a copy of the parameters recorded so far.
+func (s *requestSpy) all() []url.Values {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.params)
+}
+
+// expect checks that requests were made and that each carried these
+// parameters ("" meaning absent or empty).
+func (s *requestSpy) expect(want map[string]string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		params := s.all()
+		if len(params) == 0 {
+			return fmt.Errorf("no request reached the fake")
+		}
+		for i, p := range params {
+			for k, v := range want {
+				if got := p.Get(k); got != v {
+					return fmt.Errorf("request %d: %s = %q, want %q (%s)", i, k, got, v, p.Encode())
+				}
+			}
+		}
+		return nil
+	}
 }

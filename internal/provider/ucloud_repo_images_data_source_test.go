@@ -9,7 +9,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -91,48 +90,9 @@ func uhubImageNames(names ...string) knownvalue.Check {
 	return knownvalue.ListExact(checks)
 }
 
-// uhubSpy records the parameters of every request the fake UHub receives,
-// letting each through.
-type uhubSpy struct {
-	mu     sync.Mutex
-	params []url.Values
-}
-
-func spyUHub(fc *fakecloud.Cloud) *uhubSpy {
-	s := &uhubSpy{}
-	fc.UHub.Inject(100000, func(_ http.ResponseWriter, r *http.Request) bool {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		s.params = append(s.params, r.Form) // the fake parses the form first
-		return false
-	})
-	return s
-}
-
-func (s *uhubSpy) reset() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.params = nil
-}
-
-// expect checks that requests were made and that each carried these
-// parameters ("" meaning absent).
-func (s *uhubSpy) expect(want map[string]string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		if len(s.params) == 0 {
-			return fmt.Errorf("no request reached the fake")
-		}
-		for i, p := range s.params {
-			for k, v := range want {
-				if got := p.Get(k); got != v {
-					return fmt.Errorf("request %d: %s = %q, want %q (%s)", i, k, got, v, p.Encode())
-				}
-			}
-		}
-		return nil
-	}
+// spyUHub records the parameters of every GetRepoImage the fake receives.
+func spyUHub(fc *fakecloud.Cloud) *requestSpy {
+	return spyRequests(fc, func(_ *http.Request, p url.Values) bool { return p.Get("Action") == "GetRepoImage" })
 }
 
 func TestUCloudRepoImagesEveryAttribute(t *testing.T) {
@@ -277,11 +237,10 @@ func TestUCloudRepoImagesManyPagesInOrder(t *testing.T) {
 			Check: func(*terraform.State) error {
 				// Every read asks for 100 from offset 0, gets the fake's 20,
 				// then fetches the 12 other pages 20 at a time.
-				spy.mu.Lock()
-				defer spy.mu.Unlock()
+				params := spy.all()
 				reads := 0
 				offsets := map[string]int{}
-				for _, p := range spy.params {
+				for _, p := range params {
 					if p.Get("RepoName") != "shop" {
 						return fmt.Errorf("request for repository %q", p.Get("RepoName"))
 					}
@@ -295,8 +254,8 @@ func TestUCloudRepoImagesManyPagesInOrder(t *testing.T) {
 						return fmt.Errorf("page at Offset=%s asked Limit=%s, want 20", p.Get("Offset"), p.Get("Limit"))
 					}
 				}
-				if reads == 0 || len(spy.params) != 13*reads || len(offsets) != 13 {
-					return fmt.Errorf("%d requests at %d offsets for %d listings, want 13 pages each", len(spy.params), len(offsets), reads)
+				if reads == 0 || len(params) != 13*reads || len(offsets) != 13 {
+					return fmt.Errorf("%d requests at %d offsets for %d listings, want 13 pages each", len(params), len(offsets), reads)
 				}
 				for off := 20; off < n; off += 20 {
 					if offsets[fmt.Sprint(off)] != reads {
