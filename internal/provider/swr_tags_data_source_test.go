@@ -184,6 +184,7 @@ func TestSWRTagsRejectsBadInputAtPlan(t *testing.T) {
 		"namespace double dash":  {`namespace = "a--b"` + "\n" + `repository = "web"`, `Attribute namespace must follow SWR's`},
 		"namespace too long":     {fmt.Sprintf("namespace = %q\nrepository = \"web\"", strings.Repeat("a", 65)), `namespace string length must be between 1 and 64`},
 		"repository bad":         {`namespace = "team"` + "\n" + `repository = "Web//x"`, `Attribute repository must be lower-case letters`},
+		"empty tag filter":       {`namespace = "team"` + "\n" + `repository = "web"` + "\n" + `tag = ""`, `Attribute tag string length must be between 1 and 128`},
 		"invalid regex":          {`namespace = "team"` + "\n" + `repository = "web"` + "\n" + `tag_regex = "v(1"`, `(?s)Invalid regular expression.*missing\s+closing\s+\)`},
 		"bad timeout":            {`namespace = "team"` + "\n" + `repository = "web"` + "\n" + `timeouts { read = "soon" }`, `(?i)timeout`},
 		"missing repository arg": {`namespace = "team"`, `The argument "repository" is required`},
