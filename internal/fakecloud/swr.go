@@ -169,13 +169,6 @@ func (s *SWR) PushTag(namespace, repository, tag string, at time.Time) {
 	s.repos[namespace][repository] = tags
 }
 
-// Tags returns a copy of a repository's stored tags, in push order.
-func (s *SWR) Tags(namespace, repository string) []SWRTag {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.repos[namespace][repository])
-}
-
 // Tag returns a stored tag, for tests to compare against.
 func (s *SWR) Tag(namespace, repository, tag string) (SWRTag, bool) {
 	s.mu.Lock()
