@@ -306,24 +306,13 @@ func TestPPIOImagesEmpty(t *testing.T) {
 func TestPPIOImagesRejectsBadInputAtPlan(t *testing.T) {
 	clearCloudEnv(t)
 	_, url := startFake(t)
-	cases := map[string]struct{ body, want string }{
+	cases := map[string]planErrorCase{
 		"unknown type":  {`type = "public"`, `(?s)Attribute\s+type\s+value\s+must\s+be\s+one\s+of:\s+\["base"\s+"community"\s+"private"\],\s+got:\s+"public"`},
 		"name too long": {fmt.Sprintf("name = %q", strings.Repeat("n", 256)), `(?s)Attribute\s+name\s+string\s+length\s+must\s+be\s+between\s+0\s+and\s+255`},
 		"invalid regex": {`name_regex = "pytorch-(1"`, `(?s)Invalid regular expression.*missing\s+closing\s+\)`},
-		"bad timeout":   {`timeouts { read = "soon" }`, `(?i)timeout`},
+		"bad timeout":   {`timeouts { read = "soon" }`, badTimeout},
 	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testFactories(),
-				Steps: []resource.TestStep{{
-					Config:      ppioImagesConfig(url, tc.body),
-					PlanOnly:    true,
-					ExpectError: regexp.MustCompile(tc.want),
-				}},
-			})
-		})
-	}
+	expectPlanErrors(t, func(body string) string { return ppioImagesConfig(url, body) }, cases)
 }
 
 func TestPPIOImagesMissingAPIKey(t *testing.T) {

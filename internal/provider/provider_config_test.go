@@ -21,7 +21,7 @@ import (
 // diagnostic on the argument's path that says what is expected.
 func TestProviderRejectsBadArgumentsAtPlan(t *testing.T) {
 	clearCloudEnv(t)
-	cases := map[string]struct{ block, want string }{
+	cases := map[string]planErrorCase{
 		"max_retries negative":    {`max_retries = -1`, `(?s)max_retries.*between 0 and 20`},
 		"max_retries too many":    {`max_retries = 50`, `(?s)max_retries.*between 0 and 20`},
 		"request_timeout not":     {`request_timeout = "thirty"`, `(?s)request_timeout.*not a positive duration`},
@@ -36,23 +36,9 @@ func TestProviderRejectsBadArgumentsAtPlan(t *testing.T) {
 		"ucloud project_id empty": {`ucloud { project_id = "" }`, `(?s)ucloud\.project_id.*at least 1`},
 		"ppio endpoint":           {`ppio { endpoint = "/gpus" }`, `(?s)Invalid URL.*ppio \{ endpoint = "/gpus" \}.*not\s+an\s+absolute`},
 	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testFactories(),
-				Steps: []resource.TestStep{{
-					Config: fmt.Sprintf(`
-provider "registry" {
-  %s
-}
-data "registry_ppio_images" "test" {}
-`, tc.block),
-					PlanOnly:    true,
-					ExpectError: regexp.MustCompile(tc.want),
-				}},
-			})
-		})
-	}
+	expectPlanErrors(t, func(body string) string {
+		return fmt.Sprintf("provider \"registry\" {\n  %s\n}\ndata \"registry_ppio_images\" \"test\" {}\n", body)
+	}, cases)
 }
 
 // An unreadable or empty ca_cert_file is refused when the provider is

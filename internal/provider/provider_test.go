@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"regexp"
 	"slices"
 	"sync"
 	"testing"
@@ -120,5 +121,30 @@ func (s *requestSpy) expect(want map[string]string) resource.TestCheckFunc {
 			}
 		}
 		return nil
+	}
+}
+
+// planErrorCase is a configuration body and the diagnostic it must give.
+type planErrorCase struct{ body, want string }
+
+// badTimeout is the plan-time error every data source gives for a
+// timeouts { read } that is not a duration.
+var badTimeout = `(?s)Invalid\s+Attribute\s+Value\s+Time\s+Duration.*"soon"\s+must\s+be\s+a\s+string\s+containing`
+
+// expectPlanErrors plans config(body) for each case, without applying, and
+// requires its diagnostic: bad input is refused at plan time.
+func expectPlanErrors(t *testing.T, config func(body string) string, cases map[string]planErrorCase) {
+	t.Helper()
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testFactories(),
+				Steps: []resource.TestStep{{
+					Config:      config(tc.body),
+					PlanOnly:    true,
+					ExpectError: regexp.MustCompile(tc.want),
+				}},
+			})
+		})
 	}
 }

@@ -179,28 +179,17 @@ func TestSWRTagsEmptyRepository(t *testing.T) {
 func TestSWRTagsRejectsBadInputAtPlan(t *testing.T) {
 	clearCloudEnv(t)
 	_, url := startFake(t)
-	cases := map[string]struct{ body, want string }{
+	cases := map[string]planErrorCase{
 		"namespace upper case":   {`namespace = "Team"` + "\n" + `repository = "web"`, `Attribute namespace must follow SWR's organization-name rule`},
 		"namespace double dash":  {`namespace = "a--b"` + "\n" + `repository = "web"`, `Attribute namespace must follow SWR's`},
 		"namespace too long":     {fmt.Sprintf("namespace = %q\nrepository = \"web\"", strings.Repeat("a", 65)), `namespace string length must be between 1 and 64`},
 		"repository bad":         {`namespace = "team"` + "\n" + `repository = "Web//x"`, `Attribute repository must be lower-case letters`},
 		"empty tag filter":       {`namespace = "team"` + "\n" + `repository = "web"` + "\n" + `tag = ""`, `Attribute tag string length must be between 1 and 128`},
 		"invalid regex":          {`namespace = "team"` + "\n" + `repository = "web"` + "\n" + `tag_regex = "v(1"`, `(?s)Invalid regular expression.*missing\s+closing\s+\)`},
-		"bad timeout":            {`namespace = "team"` + "\n" + `repository = "web"` + "\n" + `timeouts { read = "soon" }`, `(?i)timeout`},
+		"bad timeout":            {`namespace = "team"` + "\n" + `repository = "web"` + "\n" + `timeouts { read = "soon" }`, badTimeout},
 		"missing repository arg": {`namespace = "team"`, `The argument "repository" is required`},
 	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testFactories(),
-				Steps: []resource.TestStep{{
-					Config:      swrTagsConfig(url, tc.body),
-					PlanOnly:    true,
-					ExpectError: regexp.MustCompile(tc.want),
-				}},
-			})
-		})
-	}
+	expectPlanErrors(t, func(body string) string { return swrTagsConfig(url, body) }, cases)
 }
 
 func TestSWRTagsWrongSecretKeyNamesTheArgument(t *testing.T) {

@@ -376,29 +376,18 @@ func TestUCloudRepoImagesEmptyRepository(t *testing.T) {
 func TestUCloudRepoImagesRejectsBadInputAtPlan(t *testing.T) {
 	clearCloudEnv(t)
 	_, url := startFake(t)
-	cases := map[string]struct{ body, want string }{
+	cases := map[string]planErrorCase{
 		"empty repo_name":        {`repo_name = ""`, `(?s)Attribute\s+repo_name\s+string\s+length\s+must\s+be\s+between\s+1\s+and\s+128,\s+got:\s+0`},
 		"repo_name too long":     {fmt.Sprintf("repo_name = %q", strings.Repeat("r", 129)), `(?s)Attribute\s+repo_name\s+string\s+length\s+must\s+be\s+between\s+1\s+and\s+128,\s+got:\s+129`},
 		"repo_name with slash":   {`repo_name = "shop/web"`, `(?s)Attribute\s+repo_name\s+must\s+be\s+one\s+repository\s+name,\s+without\s+'/'\s+or\s+whitespace`},
 		"repo_name with space":   {`repo_name = "my shop"`, `(?s)Attribute\s+repo_name\s+must\s+be\s+one\s+repository\s+name`},
 		"empty project_id":       {`repo_name = "shop"` + "\n" + `project_id = ""`, `(?s)Attribute\s+project_id\s+string\s+length\s+must\s+be\s+at\s+least\s+1`},
 		"invalid regex":          {`repo_name = "shop"` + "\n" + `name_regex = "image-(1"`, `(?s)Invalid\s+regular\s+expression.*missing\s+closing\s+\)`},
-		"bad timeout":            {`repo_name = "shop"` + "\n" + `timeouts { read = "soon" }`, `(?i)timeout`},
+		"bad timeout":            {`repo_name = "shop"` + "\n" + `timeouts { read = "soon" }`, badTimeout},
 		"missing repo_name":      {`name_regex = "x"`, `The argument "repo_name" is required`},
 		"unknown argument given": {`repo_name = "shop"` + "\n" + `region = "cn-bj2"`, `(?s)Unsupported\s+argument.*"region"`},
 	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testFactories(),
-				Steps: []resource.TestStep{{
-					Config:      ucloudRepoImagesConfig(url, tc.body),
-					PlanOnly:    true,
-					ExpectError: regexp.MustCompile(tc.want),
-				}},
-			})
-		})
-	}
+	expectPlanErrors(t, func(body string) string { return ucloudRepoImagesConfig(url, body) }, cases)
 }
 
 func TestUCloudRepoImagesWrongPrivateKeyNamesTheArgument(t *testing.T) {
