@@ -398,9 +398,8 @@ func (s settings) swrClient(m *swrModel, httpc *transport.Client, concurrency in
 		}
 	}
 	if len(missing) > 0 {
-		return nil, "The provider's swr block has no " + strings.Join(missing, ", nor ") +
-			". Set them in the provider \"registry\" swr block or through those environment variables. " +
-			"Instead of access_key and secret_key, an IAM token may be given as auth_token (" + envHWAuthToken + ").", secrets
+		return nil, missingArguments("swr", missing,
+			"Instead of access_key and secret_key, an IAM token may be given as auth_token ("+envHWAuthToken+")."), secrets
 	}
 	c, err := swr.New(cfg)
 	if err != nil {
@@ -422,8 +421,8 @@ func (s settings) ppioClient(m *ppioModel, httpc *transport.Client) (*ppio.Clien
 	}
 	secrets := nonEmpty(cfg.APIKey)
 	if cfg.APIKey == "" {
-		return nil, "The provider's ppio block has no api_key (" + envPPIOAPIKey + "). Set api_key in the provider \"registry\" ppio block " +
-			"or the " + envPPIOAPIKey + " environment variable to a PPIO API key.", secrets
+		return nil, missingArguments("ppio", []string{"api_key (" + envPPIOAPIKey + ")"},
+			"Set api_key or the "+envPPIOAPIKey+" environment variable to an API key from the PPIO console."), secrets
 	}
 	if cfg.Endpoint == "" {
 		cfg.Endpoint = defaultPPIOEndpoint
@@ -460,9 +459,7 @@ func (s settings) ucloudClient(m *ucloudModel, httpc *transport.Client, concurre
 		missing = append(missing, "private_key ("+envUCloudPrivateKey+")")
 	}
 	if len(missing) > 0 {
-		return nil, "The provider's ucloud block has no " + strings.Join(missing, ", nor ") +
-			". Set them in the provider \"registry\" ucloud block or through those environment variables, " +
-			"to the two halves of an API key pair from the UCloud console.", secrets
+		return nil, missingArguments("ucloud", missing, "Use the two halves of one API key pair from the UCloud console."), secrets
 	}
 	if cfg.Endpoint == "" {
 		cfg.Endpoint = defaultUCloudEndpoint
@@ -472,6 +469,13 @@ func (s settings) ucloudClient(m *ucloudModel, httpc *transport.Client, concurre
 		return nil, "The provider's ucloud block is invalid: " + err.Error(), secrets
 	}
 	return c, "", secrets
+}
+
+// missingArguments says which arguments of a provider block are missing,
+// each given as "name (VARIABLE)", and how to set them.
+func missingArguments(block string, missing []string, advice string) string {
+	return "The provider's " + block + " block has no " + strings.Join(missing, ", nor ") +
+		". Set them in the provider \"registry\" " + block + " block or through those environment variables. " + advice
 }
 
 func nonEmpty(values ...string) []string {
