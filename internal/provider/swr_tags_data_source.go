@@ -166,7 +166,8 @@ var swrHints = hints{
 	apierror.KindBadRequest: "SWR rejected a parameter: check namespace, repository and tag.",
 	apierror.KindTransport:  "Check swr endpoint / " + envHWSWREndpoint + " (or region / " + envHWRegion + "), the network, and request_timeout / REGISTRY_REQUEST_TIMEOUT.",
 	apierror.KindDecode:     "SWR's answer could not be read; check that endpoint / " + envHWSWREndpoint + " points at the SWR API.",
-	apierror.KindConfig:     "Set project_id / " + envHWProjectID + ", or region / " + envHWRegion + " so the provider can look it up.",
+	apierror.KindConfig: "Check region / " + envHWRegion + ", or set project_id / " + envHWProjectID +
+		": without a project ID the provider looks up the one IAM project named after the region.",
 }
 
 func (d *swrTagsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -147,23 +147,21 @@ var ucloudHints = hints{
 	apierror.KindConfig:     "Check ucloud endpoint / " + envUCloudEndpoint + ": it must be an absolute URL such as " + defaultUCloudEndpoint + ".",
 }
 
-// ucloudRetCodeHints replace ucloudHints' advice for the RetCodes whose
-// message the ucloud client already ends with the argument to check
-// ("check private_key / UCLOUD_PRIVATE_KEY"): they add what the client
-// cannot know instead of naming the argument again.
+// ucloudRetCodeHints replace ucloudHints' advice for the RetCodes that say
+// exactly which credential or setting is wrong.
 var ucloudRetCodeHints = map[int]string{
-	ucloud.RetCodeBadSignature: "The private key is not the one paired with the public key: " +
+	ucloud.RetCodeBadSignature: "Check private_key / " + envUCloudPrivateKey + ": it is not the one paired with the public key; " +
 		"copy both halves of one API key pair from the UCloud console.",
-	ucloud.RetCodeNoSuchUser: "No UCloud account has this public key: copy it from the UCloud console's API keys, " +
+	ucloud.RetCodeNoSuchUser: "Check public_key / " + envUCloudPublicKey + ": no UCloud account has it; copy it from the UCloud console's API keys, " +
 		"together with its private_key / " + envUCloudPrivateKey + ".",
-	ucloud.RetCodeNoSuchProject: "This data source's project_id, when set, overrides the provider's; " +
+	ucloud.RetCodeNoSuchProject: "Check project_id / " + envUCloudProjectID + ": this data source's project_id, when set, overrides the provider's; " +
 		"leave both unset to use the account's default project.",
-	ucloud.RetCodePermissionDenied: "Sub-accounts need UHub read access granted in the UCloud console, and a project_id " +
-		"(this data source's overrides the provider's).",
+	ucloud.RetCodePermissionDenied: "The key may not read UHub in this project: sub-accounts need UHub read access granted in the UCloud console, " +
+		"and a project_id / " + envUCloudProjectID + " (this data source's overrides the provider's).",
 }
 
 // ucloudReadError is readError with ucloudHints, made specific to the
-// RetCode where the client already named what to check.
+// RetCode where UHub says exactly what is wrong.
 func ucloudReadError(ctx context.Context, err error) diag.Diagnostic {
 	h := ucloudHints
 	if e, ok := apierror.As(err); ok {

@@ -349,7 +349,7 @@ data "registry_ucloud_repo_images" "test" {
 			},
 			{
 				Config:      config(`project_id = "org-missing"`),
-				ExpectError: regexp.MustCompile(`(?s)UCloud\s+UHub\s+GetRepoImage\s+failed.*code\s+292:\s+Project\s+not\s+exist\s+\(check\s+project_id\s+/\s+UCLOUD_PROJECT_ID\).*data\s+source's\s+project_id,\s+when\s+set,\s+overrides\s+the\s+provider's`),
+				ExpectError: regexp.MustCompile(`(?s)UCloud\s+UHub\s+GetRepoImage\s+failed.*code\s+292:\s+Project\s+not\s+exist\s+\(request\s+ID.*Check\s+project_id\s+/\s+UCLOUD_PROJECT_ID:\s+this\s+data\s+source's\s+project_id,\s+when\s+set,\s+overrides\s+the\s+provider's`),
 			},
 		},
 	})
@@ -403,7 +403,7 @@ data "registry_ucloud_repo_images" "test" {
   repo_name = "shop"
 }`,
 			ExpectError: regexp.MustCompile(`(?s)UCloud\s+UHub\s+GetRepoImage\s+failed.*HTTP\s+200,\s+code\s+171:\s+Signature\s+VerifyAC\s+Error\s+` +
-				`\(check\s+private_key\s+/\s+UCLOUD_PRIVATE_KEY\)\s+\(request\s+ID\s+[0-9a-f]{8}-fa6e-.*private\s+key\s+is\s+not\s+the\s+one\s+paired`),
+				`\(request\s+ID\s+[0-9a-f]{8}-fa6e-.*Check\s+private_key\s+/\s+UCLOUD_PRIVATE_KEY:\s+it\s+is\s+not\s+the\s+one\s+paired`),
 		}},
 	})
 }
@@ -427,7 +427,7 @@ provider "registry" {
 data "registry_ucloud_repo_images" "test" {
   repo_name = "shop"
 }`, fakecloud.DefaultUCloudPrivateKey, url),
-			want: `(?s)GetRepoImage\s+failed.*code\s+172:\s+User\s+not\s+exist\s+\(check\s+public_key\s+/\s+UCLOUD_PUBLIC_KEY\).*No\s+UCloud\s+account\s+has\s+this\s+public\s+key`,
+			want: `(?s)GetRepoImage\s+failed.*code\s+172:\s+User\s+not\s+exist\s+\(request\s+ID.*Check\s+public_key\s+/\s+UCLOUD_PUBLIC_KEY:\s+no\s+UCloud\s+account\s+has\s+it`,
 		},
 		"missing repository": {
 			config: ucloudRepoImagesConfig(url, `repo_name = "nope"`),
@@ -435,7 +435,7 @@ data "registry_ucloud_repo_images" "test" {
 		},
 		"permission denied": {
 			config: ucloudRepoImagesConfig(url, `repo_name = "shop"`),
-			want:   `(?s)GetRepoImage\s+failed.*code\s+299:\s+permission\s+denied\s+\(the\s+key\s+may\s+not\s+read\s+UHub.*Sub-accounts\s+need\s+UHub\s+read\s+access`,
+			want:   `(?s)GetRepoImage\s+failed.*code\s+299:\s+permission\s+denied\s+\(request\s+ID.*The\s+key\s+may\s+not\s+read\s+UHub\s+in\s+this\s+project:\s+sub-accounts\s+need\s+UHub\s+read\s+access`,
 		},
 	}
 	for name, tc := range cases {

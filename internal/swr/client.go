@@ -143,7 +143,8 @@ func (c *Client) ProjectID(ctx context.Context) (string, error) {
 	}
 	id, err := decodeProjects(resp.Body, c.cfg.Region)
 	if err != nil {
-		return "", &apierror.Error{Cloud: CloudName, Call: call, Kind: apierror.KindNotFound,
+		// A region without exactly one project: the project ID must be given.
+		return "", &apierror.Error{Cloud: CloudName, Call: call, Kind: apierror.KindConfig,
 			HTTPStatus: resp.StatusCode, RequestID: resp.Header.Get("X-Request-Id"), Message: err.Error()}
 	}
 	c.projectID = id

@@ -137,8 +137,8 @@ func TestListTagsErrors(t *testing.T) {
 func TestProjectDiscoveryNeedsExactlyOneProject(t *testing.T) {
 	fc, srv := startFake(t)
 	_, err := newClient(t, srv, func(c *swr.Config) { c.Region = "ap-southeast-9" }).ProjectID(context.Background())
-	if e, ok := apierror.As(err); !ok || e.Kind != apierror.KindNotFound {
-		t.Fatalf("unknown region: got %v, want a not-found error", err)
+	if e, ok := apierror.As(err); !ok || e.Kind != apierror.KindConfig {
+		t.Fatalf("unknown region: got %v, want a configuration error", err)
 	}
 	fc.SWR.AddProject(fakecloud.DefaultSWRRegion, "another")
 	_, err = newClient(t, srv, nil).ProjectID(context.Background())

@@ -139,14 +139,14 @@ func decodeProjects(body []byte, region string) (string, error) {
 	}
 	switch len(out.Projects) {
 	case 0:
-		return "", fmt.Errorf("IAM lists no project named %q: check region / HW_REGION_NAME, or set project_id / HW_PROJECT_ID", region)
+		return "", fmt.Errorf("IAM lists no project named %q", region)
 	case 1:
 		if out.Projects[0].ID == "" {
 			return "", fmt.Errorf("IAM project %q has no id", region)
 		}
 		return out.Projects[0].ID, nil
 	}
-	return "", fmt.Errorf("IAM lists %d projects named %q: set project_id / HW_PROJECT_ID to pick one", len(out.Projects), region)
+	return "", fmt.Errorf("IAM lists %d projects named %q, so the project is ambiguous", len(out.Projects), region)
 }
 
 // decodeError turns an error answer (status >= 400) into an *apierror.Error,

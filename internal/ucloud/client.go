@@ -333,22 +333,9 @@ func KindForRetCode(code int) apierror.Kind {
 	return apierror.KindBadRequest
 }
 
-// retCodeHints say what to do about the RetCodes a user can fix.
-var retCodeHints = map[int]string{
-	RetCodeBadSignature:     "check private_key / UCLOUD_PRIVATE_KEY",
-	RetCodeNoSuchUser:       "check public_key / UCLOUD_PUBLIC_KEY",
-	RetCodeNoSuchProject:    "check project_id / UCLOUD_PROJECT_ID",
-	RetCodePermissionDenied: "the key may not read UHub in this project; check its permissions and project_id / UCLOUD_PROJECT_ID",
-}
-
+// retCodeError is the error of a RetCode; what the user should do about it
+// is the provider's to say, in its own argument names.
 func retCodeError(resp *transport.Response, code int, msg string) error {
-	if hint, ok := retCodeHints[code]; ok {
-		if msg == "" {
-			msg = hint
-		} else {
-			msg += " (" + hint + ")"
-		}
-	}
 	return &apierror.Error{Cloud: CloudName, Call: callGetRepoImage, Kind: KindForRetCode(code),
 		HTTPStatus: resp.StatusCode, Code: strconv.Itoa(code), Message: msg,
 		RequestID: resp.Header.Get(headerRequestID), Attempts: resp.Attempts}

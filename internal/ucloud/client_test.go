@@ -203,11 +203,11 @@ func TestListRepoImagesErrors(t *testing.T) {
 		in     ucloud.ListRepoImagesInput
 		code   string
 		kind   apierror.Kind
-		hint   string
+		msg    string // UHub's own message, passed on
 	}{
-		{"wrong private key", func(c *ucloud.Config) { c.PrivateKey = "wrong" }, ucloud.ListRepoImagesInput{RepoName: "team"}, "171", apierror.KindAuth, "UCLOUD_PRIVATE_KEY"},
-		{"unknown public key", func(c *ucloud.Config) { c.PublicKey = "nobody" }, ucloud.ListRepoImagesInput{RepoName: "team"}, "172", apierror.KindAuth, "UCLOUD_PUBLIC_KEY"},
-		{"unknown project", func(c *ucloud.Config) { c.ProjectID = "org-missing" }, ucloud.ListRepoImagesInput{RepoName: "team"}, "292", apierror.KindNotFound, "UCLOUD_PROJECT_ID"},
+		{"wrong private key", func(c *ucloud.Config) { c.PrivateKey = "wrong" }, ucloud.ListRepoImagesInput{RepoName: "team"}, "171", apierror.KindAuth, "Signature VerifyAC Error"},
+		{"unknown public key", func(c *ucloud.Config) { c.PublicKey = "nobody" }, ucloud.ListRepoImagesInput{RepoName: "team"}, "172", apierror.KindAuth, "User not exist"},
+		{"unknown project", func(c *ucloud.Config) { c.ProjectID = "org-missing" }, ucloud.ListRepoImagesInput{RepoName: "team"}, "292", apierror.KindNotFound, "Project not exist"},
 		{"unknown repository", nil, ucloud.ListRepoImagesInput{RepoName: "nope"}, "230", apierror.KindBadRequest, "nope"},
 	}
 	for _, tc := range cases {
@@ -218,8 +218,8 @@ func TestListRepoImagesErrors(t *testing.T) {
 			if e.RequestID == "" || e.Attempts != 1 || e.HTTPStatus != http.StatusOK {
 				t.Fatalf("got %+v; want a request ID, one attempt (not retried) and HTTP 200", e)
 			}
-			if !strings.Contains(e.Error(), tc.hint) {
-				t.Fatalf("error %q does not mention %q", e, tc.hint)
+			if !strings.Contains(e.Error(), tc.msg) {
+				t.Fatalf("error %q does not mention %q", e, tc.msg)
 			}
 			if got := fc.UHub.Requests() - before; got != 1 {
 				t.Fatalf("%d requests, want 1", got)
