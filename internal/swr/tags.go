@@ -7,9 +7,8 @@ import (
 	"strconv"
 	"strings"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/registry-tools/terraform-provider-registry/internal/apierror"
+	"github.com/registry-tools/terraform-provider-registry/internal/pager"
 	"github.com/registry-tools/terraform-provider-registry/internal/transport"
 )
 
@@ -76,32 +75,21 @@ func (c *Client) ListTags(ctx context.Context, in ListTagsInput) (*TagList, erro
 
 	if len(first.tags) < first.total && len(first.tags) > 0 {
 		pages := (first.total - 1) / limit // pages after the first
-		results := make([][]Tag, pages)
-		g, gctx := errgroup.WithContext(ctx)
-		g.SetLimit(c.cfg.MaxConcurrency)
-		for i := range pages {
-			g.Go(func() error {
-				p, err := c.page(gctx, path, projectID, in, (i+1)*limit, limit)
-				if err != nil {
-					return err
-				}
-				if p.total != first.total {
-					return c.inconsistent(p, fmt.Sprintf("the total changed from %d to %d while listing: the repository changed; run again", first.total, p.total))
-				}
-				results[i] = p.tags
-				return nil
-			})
-		}
-		if err := g.Wait(); err != nil {
-			if ctxErr := ctx.Err(); ctxErr != nil {
-				return nil, ctxErr
+		rest, err := pager.Rest(ctx, pages, c.cfg.MaxConcurrency, func(ctx context.Context, i int) ([]Tag, error) {
+			p, err := c.page(ctx, path, projectID, in, (i+1)*limit, limit)
+			if err != nil {
+				return nil, err
 			}
+			if p.total != first.total {
+				return nil, c.inconsistent(p, fmt.Sprintf("the total changed from %d to %d while listing: the repository changed; run again", first.total, p.total))
+			}
+			return p.tags, nil
+		})
+		if err != nil {
 			return nil, err
 		}
 		list.Requests += pages
-		for _, r := range results {
-			list.Tags = append(list.Tags, r...)
-		}
+		list.Tags = append(list.Tags, rest...)
 	}
 	if len(list.Tags) != first.total {
 		return nil, &apierror.Error{Cloud: CloudName, Call: callListTags, Kind: apierror.KindInconsistent,
@@ -160,13 +148,9 @@ func (c *Client) inconsistent(p *tagPage, msg string) error {
 // checkUnique rejects a listing with one tag on two pages: the repository
 // changed under the listing, so some other tag may be missing.
 func checkUnique(tags []Tag) error {
-	seen := make(map[string]struct{}, len(tags))
-	for _, t := range tags {
-		if _, dup := seen[t.Tag]; dup {
-			return &apierror.Error{Cloud: CloudName, Call: callListTags, Kind: apierror.KindInconsistent,
-				Message: fmt.Sprintf("tag %q arrived on two pages: the repository changed while listing; run again", t.Tag)}
-		}
-		seen[t.Tag] = struct{}{}
+	if tag, dup := pager.Duplicate(tags, func(t *Tag) string { return t.Tag }); dup {
+		return &apierror.Error{Cloud: CloudName, Call: callListTags, Kind: apierror.KindInconsistent,
+			Message: fmt.Sprintf("tag %q arrived on two pages: the repository changed while listing; run again", tag)}
 	}
 	return nil
 }

@@ -14,10 +14,9 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/registry-tools/terraform-provider-registry/internal/apierror"
 	"github.com/registry-tools/terraform-provider-registry/internal/apitime"
+	"github.com/registry-tools/terraform-provider-registry/internal/pager"
 	"github.com/registry-tools/terraform-provider-registry/internal/transport"
 )
 
@@ -142,32 +141,21 @@ func (c *Client) ListRepoImages(ctx context.Context, in ListRepoImagesInput) (*I
 	// whether that is an empty repository or a short answer.
 	if got > 0 && got < first.total {
 		pages := (first.total - got + limit - 1) / limit // pages after the first
-		results := make([][]Image, pages)
-		g, gctx := errgroup.WithContext(ctx)
-		g.SetLimit(c.cfg.MaxConcurrency)
-		for i := range pages {
-			g.Go(func() error {
-				p, err := c.page(gctx, in.RepoName, projectID, got+i*limit, limit)
-				if err != nil {
-					return err
-				}
-				if p.total != first.total {
-					return p.inconsistent(fmt.Sprintf("TotalCount changed from %d to %d while listing: the repository changed; run again", first.total, p.total))
-				}
-				results[i] = p.images
-				return nil
-			})
-		}
-		if err := g.Wait(); err != nil {
-			if ctxErr := ctx.Err(); ctxErr != nil {
-				return nil, ctxErr
+		rest, err := pager.Rest(ctx, pages, c.cfg.MaxConcurrency, func(ctx context.Context, i int) ([]Image, error) {
+			p, err := c.page(ctx, in.RepoName, projectID, got+i*limit, limit)
+			if err != nil {
+				return nil, err
 			}
+			if p.total != first.total {
+				return nil, p.inconsistent(fmt.Sprintf("TotalCount changed from %d to %d while listing: the repository changed; run again", first.total, p.total))
+			}
+			return p.images, nil
+		})
+		if err != nil {
 			return nil, err
 		}
 		list.Requests += pages
-		for _, r := range results {
-			list.Images = append(list.Images, r...)
-		}
+		list.Images = append(list.Images, rest...)
 	}
 	if len(list.Images) != first.total {
 		return nil, first.inconsistent(fmt.Sprintf("TotalCount promised %d images but %d arrived: the listing is incomplete; run again", first.total, len(list.Images)))
@@ -358,13 +346,9 @@ func decodeFailure(resp *transport.Response, err error) error {
 // checkUnique rejects a listing with one image on two pages: the repository
 // changed under the listing, so some other image may be missing.
 func checkUnique(images []Image) error {
-	seen := make(map[string]struct{}, len(images))
-	for _, im := range images {
-		if _, dup := seen[im.ImageName]; dup {
-			return &apierror.Error{Cloud: CloudName, Call: callGetRepoImage, Kind: apierror.KindInconsistent,
-				Message: fmt.Sprintf("image %q arrived on two pages: the repository changed while listing; run again", im.ImageName)}
-		}
-		seen[im.ImageName] = struct{}{}
+	if name, dup := pager.Duplicate(images, func(im *Image) string { return im.ImageName }); dup {
+		return &apierror.Error{Cloud: CloudName, Call: callGetRepoImage, Kind: apierror.KindInconsistent,
+			Message: fmt.Sprintf("image %q arrived on two pages: the repository changed while listing; run again", name)}
 	}
 	return nil
 }
