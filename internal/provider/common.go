@@ -5,9 +5,35 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
+
+// configured is what each data source embeds: its Configure keeps the
+// provider's clients, and providerData hands them to readState.
+type configured struct{ data *providerData }
+
+func (c *configured) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return // not configured yet: readState says so
+	}
+	data, ok := req.ProviderData.(*providerData)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected provider data", "This is a bug in the provider; please report it.")
+		return
+	}
+	c.data = data
+}
+
+// providerData is never nil: before configuration it has no clients, so
+// every cloud reads as "credentials missing".
+func (c *configured) providerData() *providerData {
+	if c.data == nil {
+		return &providerData{}
+	}
+	return c.data
+}
 
 // defaultReadTimeout bounds a whole listing when timeouts { read } is unset.
 const defaultReadTimeout = 5 * time.Minute

@@ -30,7 +30,7 @@ var (
 // NewPPIOImagesDataSource is registry_ppio_images.
 func NewPPIOImagesDataSource() datasource.DataSource { return &ppioImagesDataSource{} }
 
-type ppioImagesDataSource struct{ data *providerData }
+type ppioImagesDataSource struct{ configured }
 
 // ppioImagesModel is the data source's configuration; the computed
 // attributes are written by readState's stateEncoder.
@@ -115,18 +115,6 @@ func (d *ppioImagesDataSource) Schema(ctx context.Context, _ datasource.SchemaRe
 	}
 }
 
-func (d *ppioImagesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", "This is a bug in the provider; please report it.")
-		return
-	}
-	d.data = data
-}
-
 var ppioHints = hints{
 	apierror.KindAuth:       "PPIO refused the API key: check api_key / " + envPPIOAPIKey + ", and that the key has not been revoked.",
 	apierror.KindPermission: "The API key is valid but may not list images: check the key's permissions in the PPIO console.",
@@ -147,10 +135,7 @@ func (d *ppioImagesDataSource) readState(ctx context.Context, config tfsdk.Confi
 	if diags.HasError() {
 		return nil, diags
 	}
-	data := d.data
-	if data == nil {
-		data = &providerData{}
-	}
+	data := d.providerData()
 	ctx, cancel, sdiags := startRead(ctx, m.Timeouts, ppio.CloudName, data.ppio != nil, data.ppioMissing, data.ppioSecrets)
 	defer cancel()
 	if diags.Append(sdiags...); diags.HasError() {

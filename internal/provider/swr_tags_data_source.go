@@ -30,7 +30,7 @@ var (
 // NewSWRTagsDataSource is registry_swr_tags.
 func NewSWRTagsDataSource() datasource.DataSource { return &swrTagsDataSource{} }
 
-type swrTagsDataSource struct{ data *providerData }
+type swrTagsDataSource struct{ configured }
 
 // swrTagsModel is the data source's configuration; the computed
 // attributes are written by readState's stateEncoder.
@@ -146,18 +146,6 @@ func (d *swrTagsDataSource) Schema(ctx context.Context, _ datasource.SchemaReque
 	}
 }
 
-func (d *swrTagsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", "This is a bug in the provider; please report it.")
-		return
-	}
-	d.data = data
-}
-
 var swrHints = hints{
 	apierror.KindAuth: "Huawei Cloud refused the credentials: check access_key / " + envHWAccessKey + " and secret_key / " + envHWSecretKey +
 		" (for temporary credentials also security_token / " + envHWSecurityToken + "), or auth_token / " + envHWAuthToken + ".",
@@ -180,10 +168,7 @@ func (d *swrTagsDataSource) readState(ctx context.Context, config tfsdk.Config) 
 	if diags.HasError() {
 		return nil, diags
 	}
-	data := d.data
-	if data == nil {
-		data = &providerData{}
-	}
+	data := d.providerData()
 	ctx, cancel, sdiags := startRead(ctx, m.Timeouts, swr.CloudName, data.swr != nil, data.swrMissing, data.swrSecrets)
 	defer cancel()
 	if diags.Append(sdiags...); diags.HasError() {

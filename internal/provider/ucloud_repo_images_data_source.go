@@ -31,7 +31,7 @@ var (
 // NewUCloudRepoImagesDataSource is registry_ucloud_repo_images.
 func NewUCloudRepoImagesDataSource() datasource.DataSource { return &ucloudRepoImagesDataSource{} }
 
-type ucloudRepoImagesDataSource struct{ data *providerData }
+type ucloudRepoImagesDataSource struct{ configured }
 
 // ucloudRepoImagesModel is the data source's configuration; the computed
 // attributes are written by readState's stateEncoder.
@@ -122,18 +122,6 @@ func (d *ucloudRepoImagesDataSource) Schema(ctx context.Context, _ datasource.Sc
 	}
 }
 
-func (d *ucloudRepoImagesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", "This is a bug in the provider; please report it.")
-		return
-	}
-	d.data = data
-}
-
 const ucloudProjectHint = "project_id (in this data source, which overrides the provider's ucloud project_id / " + envUCloudProjectID + ")"
 
 var ucloudHints = hints{
@@ -183,10 +171,7 @@ func (d *ucloudRepoImagesDataSource) readState(ctx context.Context, config tfsdk
 	if diags.HasError() {
 		return nil, diags
 	}
-	data := d.data
-	if data == nil {
-		data = &providerData{}
-	}
+	data := d.providerData()
 	ctx, cancel, sdiags := startRead(ctx, m.Timeouts, ucloud.CloudName, data.ucloud != nil, data.ucloudMissing, data.ucloudSecrets)
 	defer cancel()
 	if diags.Append(sdiags...); diags.HasError() {
