@@ -82,14 +82,6 @@ func expectPPIOImage(img fakecloud.PPIOImage) knownvalue.Check {
 	})
 }
 
-func imageNames(names ...string) knownvalue.Check {
-	checks := make([]knownvalue.Check, len(names))
-	for i, n := range names {
-		checks[i] = knownvalue.ObjectPartial(map[string]knownvalue.Check{"name": knownvalue.StringExact(n)})
-	}
-	return knownvalue.ListExact(checks)
-}
-
 // spyPPIO records the query of every request the fake PPIO receives.
 func spyPPIO(fc *fakecloud.Cloud) *requestSpy {
 	return spyRequests(fc, func(r *http.Request, _ url.Values) bool { return strings.HasPrefix(r.URL.Path, "/gpus/") })
@@ -222,7 +214,7 @@ func TestPPIOImagesFilters(t *testing.T) {
 				Config:    ppioImagesConfig(url, `name = "pytorch"`),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("id"), knownvalue.StringExact("ppio-images?name=pytorch")),
-					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), imageNames("pytorch-4", "pytorch-3", "pytorch-2", "pytorch-1", "pytorch-0")),
+					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), listOf("name", "pytorch-4", "pytorch-3", "pytorch-2", "pytorch-1", "pytorch-0")),
 				},
 				Check: spy.expect(map[string]string{"name": "pytorch", "type": ""}),
 			},
@@ -233,7 +225,7 @@ func TestPPIOImagesFilters(t *testing.T) {
   name = "pytorch"`),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("id"), knownvalue.StringExact("ppio-images?type=base&name=pytorch")),
-					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), imageNames("pytorch-3", "pytorch-0")),
+					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), listOf("name", "pytorch-3", "pytorch-0")),
 					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images").AtSliceIndex(0).AtMapKey("type"), knownvalue.StringExact("base")),
 				},
 				Check: spy.expect(map[string]string{"name": "pytorch", "type": "base"}),
@@ -257,7 +249,7 @@ func TestPPIOImagesFilters(t *testing.T) {
 				Config:    ppioImagesConfig(url, `name_regex = "^pytorch-[0-2]$"`),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("id"), knownvalue.StringExact("ppio-images?name_regex=^pytorch-[0-2]$")),
-					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), imageNames("pytorch-2", "pytorch-1", "pytorch-0")),
+					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), listOf("name", "pytorch-2", "pytorch-1", "pytorch-0")),
 				},
 				Check: spy.expect(map[string]string{"name": "", "type": ""}),
 			},
@@ -268,7 +260,7 @@ func TestPPIOImagesFilters(t *testing.T) {
   name_regex = "-[34]$"`),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("id"), knownvalue.StringExact("ppio-images?name=torch&name_regex=-[34]$")),
-					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), imageNames("pytorch-4", "pytorch-3")),
+					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), listOf("name", "pytorch-4", "pytorch-3")),
 				},
 				Check: spy.expect(map[string]string{"name": "torch"}),
 			},

@@ -14,6 +14,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/registry-tools/terraform-provider-registry/internal/fakecloud"
@@ -147,4 +148,14 @@ func expectPlanErrors(t *testing.T, config func(body string) string, cases map[s
 			})
 		})
 	}
+}
+
+// listOf checks a list of objects whose attr, in order, are these values
+// (the other attributes are checked elsewhere).
+func listOf(attr string, values ...string) knownvalue.Check {
+	checks := make([]knownvalue.Check, len(values))
+	for i, v := range values {
+		checks[i] = knownvalue.ObjectPartial(map[string]knownvalue.Check{attr: knownvalue.StringExact(v)})
+	}
+	return knownvalue.ListExact(checks)
 }

@@ -61,14 +61,6 @@ func expectSWRTag(t *testing.T, fc *fakecloud.Cloud, ns, repo, tag string, withM
 	})
 }
 
-func tagNames(names ...string) knownvalue.Check {
-	checks := make([]knownvalue.Check, len(names))
-	for i, n := range names {
-		checks[i] = knownvalue.ObjectPartial(map[string]knownvalue.Check{"tag": knownvalue.StringExact(n)})
-	}
-	return knownvalue.ListExact(checks)
-}
-
 func TestSWRTagsEveryAttribute(t *testing.T) {
 	clearCloudEnv(t)
 	fc, url := startFake(t)
@@ -139,7 +131,7 @@ func TestSWRTagsFilters(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("id"), knownvalue.StringExact(`team/web?tag_regex=^v1[0-4]\.0\.0$`)),
 					statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(25)),
-					statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags"), tagNames("v13.0.0", "v14.0.0", "v12.0.0", "v10.0.0", "v11.0.0")),
+					statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags"), listOf("tag", "v13.0.0", "v14.0.0", "v12.0.0", "v10.0.0", "v11.0.0")),
 				},
 			},
 			{
@@ -149,7 +141,7 @@ func TestSWRTagsFilters(t *testing.T) {
   tag        = "v2"`),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(6)),
-					statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags"), tagNames("v24.0.0", "v22.0.0", "v23.0.0", "v21.0.0", "v20.0.0", "v2.0.0")),
+					statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags"), listOf("tag", "v24.0.0", "v22.0.0", "v23.0.0", "v21.0.0", "v20.0.0", "v2.0.0")),
 				},
 			},
 		},

@@ -82,14 +82,6 @@ type lazyCheck func() knownvalue.Check
 func (l lazyCheck) CheckValue(v any) error { return l().CheckValue(v) }
 func (l lazyCheck) String() string         { return l().String() }
 
-func uhubImageNames(names ...string) knownvalue.Check {
-	checks := make([]knownvalue.Check, len(names))
-	for i, n := range names {
-		checks[i] = knownvalue.ObjectPartial(map[string]knownvalue.Check{"image_name": knownvalue.StringExact(n)})
-	}
-	return knownvalue.ListExact(checks)
-}
-
 // spyUHub records the parameters of every GetRepoImage the fake receives.
 func spyUHub(fc *fakecloud.Cloud) *requestSpy {
 	return spyRequests(fc, func(_ *http.Request, p url.Values) bool { return p.Get("Action") == "GetRepoImage" })
@@ -221,7 +213,7 @@ func TestUCloudRepoImagesManyPagesInOrder(t *testing.T) {
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(n)),
 				statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("images"), knownvalue.ListSizeExact(n)),
-				statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("images"), uhubImageNames(names...)),
+				statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("images"), listOf("image_name", names...)),
 				at(0, "image-00252"),
 				at(1, "image-00249"),
 				at(2, "image-00250"),
@@ -284,7 +276,7 @@ func TestUCloudRepoImagesNameRegex(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("id"), knownvalue.StringExact("shop?name_regex=^image-0001[0-4]$")),
 					statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(30)),
-					statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("images"), uhubImageNames("image-00012", "image-00013", "image-00014", "image-00010", "image-00011")),
+					statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("images"), listOf("image_name", "image-00012", "image-00013", "image-00014", "image-00010", "image-00011")),
 				},
 			},
 			{
