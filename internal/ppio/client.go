@@ -7,9 +7,7 @@ package ppio
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/registry-tools/terraform-provider-registry/internal/apierror"
 	"github.com/registry-tools/terraform-provider-registry/internal/transport"
@@ -62,17 +60,10 @@ func New(cfg Config) (*Client, error) {
 // get sends an authorised GET and returns the answer, or the service's
 // error decoded.
 func (c *Client) get(ctx context.Context, call, path string, query url.Values) (*transport.Response, error) {
-	u, err := url.Parse(strings.TrimSuffix(c.cfg.Endpoint, "/"))
+	req, err := transport.NewGET(ctx, c.cfg.Endpoint, path, query)
 	if err != nil {
 		return nil, &apierror.Error{Cloud: CloudName, Call: call, Kind: apierror.KindConfig, Err: err}
 	}
-	u.Path += path
-	u.RawQuery = query.Encode()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
-	if err != nil {
-		return nil, &apierror.Error{Cloud: CloudName, Call: call, Kind: apierror.KindConfig, Err: err}
-	}
-	req.Header.Set("Accept", "application/json")
 	req.Header.Set("Authorization", "Bearer "+c.cfg.APIKey)
 	// PPIO reports everything, throttling included, through the HTTP
 	// status, so no body check is needed.

@@ -6,9 +6,7 @@ package swr
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"net/url"
-	"strings"
 	"sync"
 	"time"
 
@@ -89,17 +87,10 @@ func New(cfg Config) (*Client, error) {
 // get sends a GET, authorised the configured way, and returns the answer or
 // the service's error decoded.
 func (c *Client) get(ctx context.Context, call, base, path string, query url.Values, projectID string) (*transport.Response, error) {
-	u, err := url.Parse(strings.TrimSuffix(base, "/"))
+	req, err := transport.NewGET(ctx, base, path, query)
 	if err != nil {
 		return nil, &apierror.Error{Cloud: CloudName, Call: call, Kind: apierror.KindConfig, Err: err}
 	}
-	u.Path += path
-	u.RawQuery = query.Encode()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
-	if err != nil {
-		return nil, &apierror.Error{Cloud: CloudName, Call: call, Kind: apierror.KindConfig, Err: err}
-	}
-	req.Header.Set("Accept", "application/json")
 	if c.cfg.AuthToken != "" {
 		req.Header.Set("X-Auth-Token", c.cfg.AuthToken)
 	} else {

@@ -13,8 +13,10 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -207,6 +209,23 @@ func (c *Client) Do(ctx context.Context, req *http.Request, check BodyCheck) (*R
 }
 
 var errRetryableBody = errors.New("retryable answer")
+
+// NewGET builds a GET of base+path?query that asks for JSON: the request
+// the SWR, IAM and PPIO clients sign or authorise.
+func NewGET(ctx context.Context, base, path string, query url.Values) (*http.Request, error) {
+	u, err := url.Parse(strings.TrimSuffix(base, "/"))
+	if err != nil {
+		return nil, err
+	}
+	u.Path += path
+	u.RawQuery = query.Encode()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Accept", "application/json")
+	return req, nil
+}
 
 func readLimited(r io.ReadCloser, limit int64) ([]byte, error) {
 	defer func() { _ = r.Close() }()
