@@ -8,6 +8,7 @@ package fakecloud
 import (
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -66,4 +67,21 @@ func (c *Cloud) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.mux.ServeHTTP(w, r)
+}
+
+// TB is the part of testing.TB that Start needs (this package is also
+// linked into the demo's command, which has no business importing testing).
+type TB interface {
+	Helper()
+	Cleanup(func())
+}
+
+// Start serves a new Cloud on a loopback port for one test, closed when
+// the test ends.
+func Start(t TB) (*Cloud, *httptest.Server) {
+	t.Helper()
+	c := New()
+	srv := httptest.NewServer(c)
+	t.Cleanup(srv.Close)
+	return c, srv
 }

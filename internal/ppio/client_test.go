@@ -36,13 +36,6 @@ func newClient(t *testing.T, srv *httptest.Server, mutate func(*ppio.Config)) *p
 	return c
 }
 
-func startFake(t *testing.T) (*fakecloud.Cloud, *httptest.Server) {
-	t.Helper()
-	fc := fakecloud.New()
-	srv := httptest.NewServer(fc)
-	t.Cleanup(srv.Close)
-	return fc, srv
-}
 
 // recordQueries lets the next n requests through and keeps their queries.
 func recordQueries(fc *fakecloud.Cloud, n int) func() []url.Values {
@@ -62,7 +55,7 @@ func recordQueries(fc *fakecloud.Cloud, n int) func() []url.Values {
 }
 
 func TestListImagesFollowsCursorsAcrossCappedPages(t *testing.T) {
-	fc, srv := startFake(t)
+	fc, srv := fakecloud.Start(t)
 	fc.PPIO.GenerateImages(137)
 	queries := recordQueries(fc, 3)
 
@@ -122,7 +115,7 @@ func TestListImagesFollowsCursorsAcrossCappedPages(t *testing.T) {
 }
 
 func TestListImagesSendsFilters(t *testing.T) {
-	fc, srv := startFake(t)
+	fc, srv := fakecloud.Start(t)
 	fc.PPIO.GenerateImages(300)
 	var want int
 	for _, img := range fc.PPIO.Images() {
@@ -150,7 +143,7 @@ func TestListImagesSendsFilters(t *testing.T) {
 }
 
 func TestListImagesEmpty(t *testing.T) {
-	_, srv := startFake(t)
+	_, srv := fakecloud.Start(t)
 	list, err := newClient(t, srv, nil).ListImages(context.Background(), ppio.ListImagesInput{Type: "community"})
 	if err != nil {
 		t.Fatal(err)
@@ -161,7 +154,7 @@ func TestListImagesEmpty(t *testing.T) {
 }
 
 func TestListImagesWrongKey(t *testing.T) {
-	fc, srv := startFake(t)
+	fc, srv := fakecloud.Start(t)
 	fc.PPIO.GenerateImages(3)
 	_, err := newClient(t, srv, func(c *ppio.Config) { c.APIKey = "wrong" }).ListImages(context.Background(), ppio.ListImagesInput{})
 	e, ok := apierror.As(err)
@@ -175,7 +168,7 @@ func TestListImagesWrongKey(t *testing.T) {
 }
 
 func TestListImagesBadTypeIsBadRequest(t *testing.T) {
-	_, srv := startFake(t)
+	_, srv := fakecloud.Start(t)
 	_, err := newClient(t, srv, nil).ListImages(context.Background(), ppio.ListImagesInput{Type: "public"})
 	if e, ok := apierror.As(err); !ok || e.Kind != apierror.KindBadRequest || e.HTTPStatus != 400 || !strings.Contains(e.Message, "type") {
 		t.Fatalf("got %v; want a 400 bad-request error about type", err)
@@ -183,7 +176,7 @@ func TestListImagesBadTypeIsBadRequest(t *testing.T) {
 }
 
 func TestListImagesStopsARepeatingCursor(t *testing.T) {
-	fc, srv := startFake(t)
+	fc, srv := fakecloud.Start(t)
 	fc.PPIO.GenerateImages(137)
 	fc.PPIO.SetRepeatingCursor(true)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -203,7 +196,7 @@ func TestListImagesStopsARepeatingCursor(t *testing.T) {
 }
 
 func TestListImagesRejectsAnImageOnTwoPages(t *testing.T) {
-	fc, srv := startFake(t)
+	fc, srv := fakecloud.Start(t)
 	fc.PPIO.GenerateImages(80)
 	// Before the second page, an image sorting first appears: the offset
 	// behind the cursor now points one image earlier.
@@ -219,7 +212,7 @@ func TestListImagesRejectsAnImageOnTwoPages(t *testing.T) {
 }
 
 func TestListImagesRetriesThrottling(t *testing.T) {
-	fc, srv := startFake(t)
+	fc, srv := fakecloud.Start(t)
 	fc.PPIO.GenerateImages(137)
 	fc.PPIO.Inject(2, fc.PPIO.ThrottleFault())
 	list, err := newClient(t, srv, nil).ListImages(context.Background(), ppio.ListImagesInput{})
@@ -232,7 +225,7 @@ func TestListImagesRetriesThrottling(t *testing.T) {
 }
 
 func TestListImagesGivesUpOnEndlessThrottling(t *testing.T) {
-	fc, srv := startFake(t)
+	fc, srv := fakecloud.Start(t)
 	fc.PPIO.Inject(10, fc.PPIO.ThrottleFault())
 	_, err := newClient(t, srv, nil).ListImages(context.Background(), ppio.ListImagesInput{})
 	e, ok := apierror.As(err)
@@ -259,7 +252,7 @@ func TestListImagesErrorBodies(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			fc, srv := startFake(t)
+			fc, srv := fakecloud.Start(t)
 			fc.PPIO.Inject(10, fakecloud.StatusFault(tc.status, tc.header, tc.body))
 			_, err := newClient(t, srv, nil).ListImages(context.Background(), ppio.ListImagesInput{})
 			e, ok := apierror.As(err)
@@ -294,7 +287,7 @@ func TestListImagesRejectsMalformedPages(t *testing.T) {
 	}
 	for name, body := range cases {
 		t.Run(name, func(t *testing.T) {
-			fc, srv := startFake(t)
+			fc, srv := fakecloud.Start(t)
 			fc.PPIO.Inject(1, fakecloud.StatusFault(200, nil, body))
 			_, err := newClient(t, srv, nil).ListImages(context.Background(), ppio.ListImagesInput{})
 			e, ok := apierror.As(err)
@@ -306,7 +299,7 @@ func TestListImagesRejectsMalformedPages(t *testing.T) {
 }
 
 func TestListImagesTolerantDecoding(t *testing.T) {
-	fc, srv := startFake(t)
+	fc, srv := fakecloud.Start(t)
 	fc.PPIO.Inject(1, fakecloud.StatusFault(200, nil,
 		`{"data":[{"id":"a","status":null,"created_at":"1714982400","tags":null,"extra":{"x":1}}],"next_cursor":"","has_more":true}`))
 	list, err := newClient(t, srv, nil).ListImages(context.Background(), ppio.ListImagesInput{})
@@ -321,7 +314,7 @@ func TestListImagesTolerantDecoding(t *testing.T) {
 }
 
 func TestListImagesStopsOnEmptyPagesWithoutEnd(t *testing.T) {
-	fc, srv := startFake(t)
+	fc, srv := fakecloud.Start(t)
 	for i := range 20 {
 		fc.PPIO.Inject(1, fakecloud.StatusFault(200, nil, `{"data":[],"next_cursor":"c`+string(rune('a'+i))+`","has_more":true}`))
 	}
@@ -335,7 +328,7 @@ func TestListImagesStopsOnEmptyPagesWithoutEnd(t *testing.T) {
 }
 
 func TestListImagesHonoursCancellation(t *testing.T) {
-	fc, srv := startFake(t)
+	fc, srv := fakecloud.Start(t)
 	fc.PPIO.GenerateImages(10)
 	fc.PPIO.Inject(1, fakecloud.StallFault())
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
@@ -360,7 +353,7 @@ func TestNewChecksConfig(t *testing.T) {
 }
 
 func TestListImagesSmallPageSize(t *testing.T) {
-	fc, srv := startFake(t)
+	fc, srv := fakecloud.Start(t)
 	fc.PPIO.GenerateImages(137)
 	list, err := newClient(t, srv, func(c *ppio.Config) { c.PageSize = 20 }).ListImages(context.Background(), ppio.ListImagesInput{})
 	if err != nil {
@@ -374,7 +367,7 @@ func TestListImagesSmallPageSize(t *testing.T) {
 // The fake must hold the client to the doc's bounds and keep its cursors
 // opaque: a forged cursor, or one from another query, is refused.
 func TestFakeValidatesParameters(t *testing.T) {
-	fc, srv := startFake(t)
+	fc, srv := fakecloud.Start(t)
 	fc.PPIO.GenerateImages(60)
 	_, err := newClient(t, srv, nil).ListImages(context.Background(), ppio.ListImagesInput{Name: strings.Repeat("é", 256)})
 	if e, ok := apierror.As(err); !ok || e.HTTPStatus != 400 {

@@ -3,7 +3,6 @@ package provider
 import (
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"regexp"
@@ -36,9 +35,7 @@ func testFactories() map[string]func() (tfprotov6.ProviderServer, error) {
 // startFake serves the fake clouds for one test.
 func startFake(t *testing.T) (*fakecloud.Cloud, string) {
 	t.Helper()
-	fc := fakecloud.New()
-	srv := httptest.NewServer(fc)
-	t.Cleanup(srv.Close)
+	fc, srv := fakecloud.Start(t)
 	return fc, srv.URL
 }
 

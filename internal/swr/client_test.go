@@ -37,16 +37,9 @@ func newClient(t *testing.T, srv *httptest.Server, mutate func(*swr.Config)) *sw
 	return c
 }
 
-func startFake(t *testing.T) (*fakecloud.Cloud, *httptest.Server) {
-	t.Helper()
-	fc := fakecloud.New()
-	srv := httptest.NewServer(fc)
-	t.Cleanup(srv.Close)
-	return fc, srv
-}
 
 func TestListTagsExhaustsPagesWithFewestRequests(t *testing.T) {
-	fc, srv := startFake(t)
+	fc, srv := fakecloud.Start(t)
 	fc.SWR.GenerateTags("team", "apps/web", 2500)
 	c := newClient(t, srv, nil)
 
@@ -83,7 +76,7 @@ func TestListTagsExhaustsPagesWithFewestRequests(t *testing.T) {
 }
 
 func TestListTagsAuthModes(t *testing.T) {
-	fc, srv := startFake(t)
+	fc, srv := fakecloud.Start(t)
 	fc.SWR.GenerateTags("team", "web", 3)
 	cases := map[string]func(*swr.Config){
 		"given project id": func(c *swr.Config) { c.ProjectID = fakecloud.DefaultSWRProjectID },
@@ -106,7 +99,7 @@ func TestListTagsAuthModes(t *testing.T) {
 }
 
 func TestListTagsErrors(t *testing.T) {
-	fc, srv := startFake(t)
+	fc, srv := fakecloud.Start(t)
 	fc.SWR.GenerateTags("team", "web", 3)
 	cases := []struct {
 		name   string
@@ -136,7 +129,7 @@ func TestListTagsErrors(t *testing.T) {
 }
 
 func TestProjectDiscoveryNeedsExactlyOneProject(t *testing.T) {
-	fc, srv := startFake(t)
+	fc, srv := fakecloud.Start(t)
 	_, err := newClient(t, srv, func(c *swr.Config) { c.Region = "ap-southeast-9" }).ProjectID(context.Background())
 	if e, ok := apierror.As(err); !ok || e.Kind != apierror.KindConfig {
 		t.Fatalf("unknown region: got %v, want a configuration error", err)
@@ -149,7 +142,7 @@ func TestProjectDiscoveryNeedsExactlyOneProject(t *testing.T) {
 }
 
 func TestListTagsRetriesThrottling(t *testing.T) {
-	fc, srv := startFake(t)
+	fc, srv := fakecloud.Start(t)
 	fc.SWR.GenerateTags("team", "web", 1500)
 	c := newClient(t, srv, nil)
 	fc.SWR.Inject(2, fc.SWR.ThrottleFault(""))
@@ -163,7 +156,7 @@ func TestListTagsRetriesThrottling(t *testing.T) {
 }
 
 func TestListTagsHonoursCancellation(t *testing.T) {
-	fc, srv := startFake(t)
+	fc, srv := fakecloud.Start(t)
 	fc.SWR.GenerateTags("team", "web", 10)
 	fc.SWR.Inject(1, fakecloud.StallFault())
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
@@ -181,7 +174,7 @@ func TestListTagsHonoursCancellation(t *testing.T) {
 // idle pool; those connections are the pool's, not a leak of the listing,
 // so the check looks for the listing's own code in the stacks.)
 func TestListTagsCancelledMidListingLeavesNothingBehind(t *testing.T) {
-	fc, srv := startFake(t)
+	fc, srv := fakecloud.Start(t)
 	fc.SWR.GenerateTags("team", "web", 5000)
 	c := newClient(t, srv, func(c *swr.Config) { c.ProjectID = fakecloud.DefaultSWRProjectID })
 

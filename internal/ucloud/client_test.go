@@ -47,13 +47,6 @@ func newClient(t *testing.T, endpoint string, mutate func(*ucloud.Config)) *uclo
 	return c
 }
 
-func startFake(t *testing.T) (*fakecloud.Cloud, *httptest.Server) {
-	t.Helper()
-	fc := fakecloud.New()
-	srv := httptest.NewServer(fc)
-	t.Cleanup(srv.Close)
-	return fc, srv
-}
 
 // wantAPIError checks err is an *apierror.Error of kind with RetCode code
 // ("" for none) and a request ID from the X-UCLOUD-REQUEST-UUID header.
@@ -92,7 +85,7 @@ func TestNewChecksConfig(t *testing.T) {
 }
 
 func TestListRepoImagesExhaustsCappedPages(t *testing.T) {
-	fc, srv := startFake(t)
+	fc, srv := fakecloud.Start(t)
 	fc.UHub.GenerateImages("team", 253)
 	c := newClient(t, srv.URL, nil)
 
@@ -127,7 +120,7 @@ func TestListRepoImagesExhaustsCappedPages(t *testing.T) {
 // generated, whichever of its forms (unix number, numeric string, date-time
 // in +08:00) it was sent in, and that same-second updates exist.
 func TestGeneratedTimesDecode(t *testing.T) {
-	fc, srv := startFake(t)
+	fc, srv := fakecloud.Start(t)
 	fc.UHub.GenerateImages("team", 60)
 	list, err := newClient(t, srv.URL, nil).ListRepoImages(context.Background(), ucloud.ListRepoImagesInput{RepoName: "team"})
 	if err != nil {
@@ -183,7 +176,7 @@ func TestListRepoImagesFetchesPagesConcurrentlyWithinLimit(t *testing.T) {
 }
 
 func TestListRepoImagesEmptyRepository(t *testing.T) {
-	fc, srv := startFake(t)
+	fc, srv := fakecloud.Start(t)
 	fc.UHub.CreateRepository("empty")
 	list, err := newClient(t, srv.URL, nil).ListRepoImages(context.Background(), ucloud.ListRepoImagesInput{RepoName: "empty"})
 	if err != nil {
@@ -195,7 +188,7 @@ func TestListRepoImagesEmptyRepository(t *testing.T) {
 }
 
 func TestListRepoImagesErrors(t *testing.T) {
-	fc, srv := startFake(t)
+	fc, srv := fakecloud.Start(t)
 	fc.UHub.GenerateImages("team", 3)
 	cases := []struct {
 		name   string
@@ -232,7 +225,7 @@ func TestListRepoImagesErrors(t *testing.T) {
 }
 
 func TestListRepoImagesProjectOverride(t *testing.T) {
-	fc, srv := startFake(t)
+	fc, srv := fakecloud.Start(t)
 	fc.UHub.GenerateImages("team", 25)
 	fc.UHub.AddProject("org-other")
 	ctx := context.Background()
@@ -255,7 +248,7 @@ func TestListRepoImagesProjectOverride(t *testing.T) {
 }
 
 func TestListRepoImagesRetriesThrottling(t *testing.T) {
-	fc, srv := startFake(t)
+	fc, srv := fakecloud.Start(t)
 	fc.UHub.GenerateImages("team", 45)
 	c := newClient(t, srv.URL, nil)
 	fc.UHub.Inject(2, fc.UHub.ThrottleFault())
@@ -278,7 +271,7 @@ func TestListRepoImagesRetriesThrottling(t *testing.T) {
 }
 
 func TestListRepoImagesGivesUpAfterRetries(t *testing.T) {
-	fc, srv := startFake(t)
+	fc, srv := fakecloud.Start(t)
 	fc.UHub.GenerateImages("team", 5)
 	c := newClient(t, srv.URL, func(c *ucloud.Config) { c.HTTP = newHTTP(t, 2) })
 
@@ -307,7 +300,7 @@ func TestListRepoImagesGivesUpAfterRetries(t *testing.T) {
 }
 
 func TestListRepoImagesDetectsChangeWhileListing(t *testing.T) {
-	fc, srv := startFake(t)
+	fc, srv := fakecloud.Start(t)
 	fc.UHub.GenerateImages("team", 100)
 	c := newClient(t, srv.URL, func(c *ucloud.Config) { c.MaxConcurrency = 1 })
 	// Just before the second page is served, an image is pushed that sorts first.
@@ -324,7 +317,7 @@ func TestListRepoImagesDetectsChangeWhileListing(t *testing.T) {
 }
 
 func TestUpdateImageShowsInListing(t *testing.T) {
-	fc, srv := startFake(t)
+	fc, srv := fakecloud.Start(t)
 	fc.UHub.GenerateImages("team", 10)
 	c := newClient(t, srv.URL, nil)
 	at := time.Date(2025, 6, 1, 12, 30, 45, 0, time.UTC)
@@ -356,7 +349,7 @@ func TestUpdateImageShowsInListing(t *testing.T) {
 }
 
 func TestListRepoImagesHonoursCancellation(t *testing.T) {
-	fc, srv := startFake(t)
+	fc, srv := fakecloud.Start(t)
 	fc.UHub.GenerateImages("team", 10)
 	fc.UHub.Inject(1, fakecloud.StallFault())
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
@@ -420,7 +413,7 @@ func TestRequestIsASignedForm(t *testing.T) {
 // TestFakeActionAPI checks the fake the way a hand-made call would hit the
 // real service: GET with a query string, and its parameter errors.
 func TestFakeActionAPI(t *testing.T) {
-	fc, srv := startFake(t)
+	fc, srv := fakecloud.Start(t)
 	fc.UHub.GenerateImages("team", 30)
 	call := func(params url.Values) (code int, total int, n int, requestID string) {
 		t.Helper()
