@@ -36,7 +36,6 @@ func newClient(t *testing.T, srv *httptest.Server, mutate func(*ppio.Config)) *p
 	return c
 }
 
-
 // recordQueries lets the next n requests through and keeps their queries.
 func recordQueries(fc *fakecloud.Cloud, n int) func() []url.Values {
 	var mu sync.Mutex

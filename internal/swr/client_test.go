@@ -37,7 +37,6 @@ func newClient(t *testing.T, srv *httptest.Server, mutate func(*swr.Config)) *sw
 	return c
 }
 
-
 func TestListTagsExhaustsPagesWithFewestRequests(t *testing.T) {
 	fc, srv := fakecloud.Start(t)
 	fc.SWR.GenerateTags("team", "apps/web", 2500)

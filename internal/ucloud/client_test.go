@@ -47,7 +47,6 @@ func newClient(t *testing.T, endpoint string, mutate func(*ucloud.Config)) *uclo
 	return c
 }
 
-
 // wantAPIError checks err is an *apierror.Error of kind with RetCode code
 // ("" for none) and a request ID from the X-UCLOUD-REQUEST-UUID header.
 func wantAPIError(t *testing.T, err error, kind apierror.Kind, code string) *apierror.Error {
