@@ -4,26 +4,17 @@
 # latency, measuring the provider process (started by Terraform) through
 # the rusage wrapper named in the dev_overrides directory.
 set -euo pipefail
-export CHECKPOINT_DISABLE=1
+source "$(dirname "$0")/../fakecloud.sh"
 
-root=$(cd "$(dirname "$0")/../.." && pwd)
 latency=${BENCH_LATENCY:-20ms}
 tags=${BENCH_TAGS:-10000}
 concurrency=${REGISTRY_MAX_CONCURRENCY:-4}
-work=$(mktemp -d)
-fake_pid=""
-cleanup() {
-  if [ -n "$fake_pid" ]; then kill "$fake_pid" 2>/dev/null || true; wait "$fake_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
 
 echo "==> go test -bench (clients against the fake at 0 and 20 ms; read-to-state at 10,000 items)"
 [ -n "${BENCH_SKIP_GO:-}" ] || (cd "$root" && go test -run '^$' -bench . -benchmem -benchtime "${BENCH_TIME:-3x}" ./internal/swr/ ./internal/ucloud/ ./internal/ppio/ ./internal/provider/)
 
 echo "==> building the provider, the fake clouds and the rusage wrapper"
 (cd "$root" && go build -trimpath -o "$work/real/terraform-provider-registry" . \
-  && go build -o "$work/fakecloud" ./internal/fakecloud/cmd/fakecloud \
   && go build -o "$work/rusage" ./internal/bench/cmd/rusage)
 mkdir -p "$work/plugins"
 cat > "$work/plugins/terraform-provider-registry" <<WRAP
@@ -32,23 +23,10 @@ exec "$work/rusage" -o "$work/usage" -- "$work/real/terraform-provider-registry"
 WRAP
 chmod +x "$work/plugins/terraform-provider-registry"
 
-"$work/fakecloud" -addr 127.0.0.1:0 -url-file "$work/url" -swr-tags "$tags" -latency "$latency" 2>/dev/null &
-fake_pid=$!
-for _ in $(seq 1 100); do [ -s "$work/url" ] && break; kill -0 "$fake_pid" || exit 1; sleep 0.05; done
-url=$(cat "$work/url")
-
-cat > "$work/terraformrc" <<RC
-provider_installation {
-  dev_overrides {
-    "registry-tools/registry" = "$work/plugins"
-  }
-  direct {}
-}
-RC
-export TF_CLI_CONFIG_FILE="$work/terraformrc" TF_IN_AUTOMATION=1
-export HW_REGION_NAME=cn-north-4 HW_ACCESS_KEY=FAKEAKSWR0000000000 HW_SECRET_KEY=fake-swr-secret-key-0000000000000000
-export HW_PROJECT_ID=0a1b2c3d4e5f60718293a4b5c6d7e8f9 HW_SWR_ENDPOINT="$url" HW_IAM_ENDPOINT="$url"
-export REGISTRY_MAX_CONCURRENCY="$concurrency"
+start_fake -swr-tags "$tags" -latency "$latency"
+use_fake_clouds "$work/plugins"
+# Skip the IAM lookup: the plan measures the tag listing.
+export HW_PROJECT_ID=0a1b2c3d4e5f60718293a4b5c6d7e8f9 REGISTRY_MAX_CONCURRENCY="$concurrency"
 mkdir -p "$work/config" && cp "$root/examples/bench/main.tf" "$work/config/"
 cd "$work/config"
 
