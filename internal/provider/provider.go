@@ -44,6 +44,13 @@ func WithMaxBodyBytes(n int64) Option {
 	return func(p *registryProvider) { p.maxBodyBytes = n }
 }
 
+// WithGetenv makes the provider read its environment variables through
+// getenv instead of the process environment, so that tests running in
+// parallel each give their provider its own settings.
+func WithGetenv(getenv func(string) string) Option {
+	return func(p *registryProvider) { p.getenv = getenv }
+}
+
 type registryProvider struct {
 	version                    string
 	retryWaitMin, retryWaitMax time.Duration
