@@ -1,4 +1,4 @@
-# Pin the newest tag of a repository into a module input.
+# Pin the newest release tag of a repository, by digest, into a module input.
 data "registry_swr_tags" "web" {
   namespace  = "team"
   repository = "apps/web"
@@ -7,9 +7,20 @@ data "registry_swr_tags" "web" {
   timeouts {
     read = "5m"
   }
+
+  lifecycle {
+    # latest is null when no tag matches: fail here, with a clear message,
+    # rather than with "Attempt to get attribute from null value" below.
+    postcondition {
+      condition     = self.latest != null
+      error_message = "team/apps/web has no release tag (v<major>.<minor>.<patch>)."
+    }
+  }
 }
 
 module "web" {
   source = "./modules/service"
-  image  = data.registry_swr_tags.web.latest.path # swr.<region>.myhuaweicloud.com/team/apps/web:<tag>
+  # swr.<region>.myhuaweicloud.com/team/apps/web@sha256:…: never moves, so
+  # `terraform plan` shows an update exactly when a newer release is pushed.
+  image = data.registry_swr_tags.web.latest.pinned_path
 }

@@ -1,4 +1,4 @@
-# Deploy the most recently pushed image of a UHub repository.
+# The most recently pushed image of a UHub repository, as a module input.
 data "registry_ucloud_repo_images" "shop" {
   repo_name  = "shop"
   project_id = "org-xxxx"        # optional; overrides the provider's project_id
@@ -7,19 +7,24 @@ data "registry_ucloud_repo_images" "shop" {
   timeouts {
     read = "5m"
   }
-}
 
-locals {
-  # images is ordered by update_time, newest first; latest_path is null for an
-  # image without a tag, so keep those that have one.
-  tagged_images = [for img in data.registry_ucloud_repo_images.shop.images : img if img.latest_path != null]
+  lifecycle {
+    # latest is null when no image matches, and latest_path is null for an
+    # image UHub reports without a tag.
+    postcondition {
+      condition     = try(self.latest.latest_path, null) != null
+      error_message = "UHub repository shop has no tagged api or api-server image."
+    }
+  }
 }
 
 module "service" {
   source = "./modules/service"
-  image  = local.tagged_images[0].latest_path # uhub.service.ucloud.cn/shop/<image>:<latest_tag>
+  # uhub.service.ucloud.cn/shop/<image>:<latest_tag>. To pin by digest, read
+  # the image's tags with registry_ucloud_image_tag and use its pinned_path.
+  image = data.registry_ucloud_repo_images.shop.latest.latest_path
 }
 
 output "service_image" {
-  value = "${local.tagged_images[0].latest_path} (pushed ${local.tagged_images[0].update_time})"
+  value = "${data.registry_ucloud_repo_images.shop.latest.latest_path} (pushed ${data.registry_ucloud_repo_images.shop.latest.update_time})"
 }
