@@ -36,18 +36,24 @@ type UHubImage struct {
 	LatestTag  string
 }
 
-// UHub fakes UCloud's action API for GetRepoImage, at "/". It takes
-// parameters from a POSTed form (as the SDK sends them) or a GET query,
-// verifies every Signature, caps pages at 20 whatever Limit asks, reports
-// TotalCount, and answers errors with RetCode in an HTTP 200, as UCloud does.
-// Every answer carries X-UCLOUD-REQUEST-UUID.
+// UHub fakes UCloud's action API for GetRepoImage and GetImageTag, at "/".
+// It takes parameters from a POSTed form (as the SDK sends them) or a GET
+// query, verifies every Signature, caps pages at 20 whatever Limit asks,
+// reports TotalCount, and answers errors with RetCode in an HTTP 200, as
+// UCloud does. Every answer carries X-UCLOUD-REQUEST-UUID.
+//
+// Images and tags are kept in step the way a push keeps them: every image
+// has its LatestTag among its tags, and pushing a tag updates the image.
 type UHub struct {
 	faults
 
 	mu       sync.Mutex
-	keys     map[string]string      // public key -> private key
-	projects map[string]bool        // known ProjectIds
-	repos    map[string][]UHubImage // repository -> images, sorted by ImageName
+	keys     map[string]string          // public key -> private key
+	projects map[string]bool            // known ProjectIds
+	repos    map[string][]UHubImage     // repository -> images, sorted by ImageName
+	tags     map[uhubImageKey][]UHubTag // image -> tags, sorted by TagName
+	calls    map[string]int64           // requests per Action, as sent
+	pushSeq  int64                      // pushes so far: every push gets a new digest
 	reqSeq   int64
 }
 
@@ -56,11 +62,21 @@ func newUHub() *UHub {
 		keys:     map[string]string{DefaultUCloudPublicKey: DefaultUCloudPrivateKey},
 		projects: map[string]bool{DefaultUCloudProjectID: true},
 		repos:    map[string][]UHubImage{},
+		tags:     map[uhubImageKey][]UHubTag{},
+		calls:    map[string]int64{},
 	}
 }
 
 // Requests is how many requests reached the fake UHub.
 func (u *UHub) Requests() int64 { return u.requests.Load() }
+
+// CallCount is how many requests named action (faulted ones included, as
+// in Requests; "" counts those that named none).
+func (u *UHub) CallCount(action string) int64 {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.calls[action]
+}
 
 // Inject queues fault for the next n requests.
 func (u *UHub) Inject(n int, fault Fault) { u.push(n, fault) }
@@ -122,6 +138,7 @@ func (u *UHub) GenerateImages(repo string, n int) {
 			UpdateTime: updated,
 			LatestTag:  fmt.Sprintf("v1.%d.0", i),
 		}
+		u.putTag(repo, im.ImageName, UHubTag{TagName: im.LatestTag, UpdateTime: updated, Digest: u.newDigest(repo, im.ImageName, im.LatestTag)})
 		if j, ok := index[im.ImageName]; ok {
 			images[j] = im
 			continue
@@ -135,12 +152,20 @@ func (u *UHub) GenerateImages(repo string, n int) {
 
 // UpdateImage pushes to image at time at: an existing image gets a new
 // UpdateTime and LatestTag; a new one is added (and the repository created).
-// The tag is derived from at, so the same push gives the same tag.
+// The tag is derived from at, so the same push gives the same tag (with a
+// new digest, as every push).
 func (u *UHub) UpdateImage(repo, image string, at time.Time) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	at = at.UTC().Truncate(time.Second) // UHub reports whole seconds
 	tag := "v" + at.Format("20060102.150405")
+	u.putTag(repo, image, UHubTag{TagName: tag, UpdateTime: at, Digest: u.newDigest(repo, image, tag)})
+	u.setImage(repo, image, at, tag)
+}
+
+// setImage gives image UpdateTime at and LatestTag tag, adding it (and the
+// repository) when missing. The caller holds u.mu.
+func (u *UHub) setImage(repo, image string, at time.Time, tag string) {
 	images := u.repos[repo]
 	i, found := slices.BinarySearchFunc(images, image, func(im UHubImage, name string) int { return cmp.Compare(im.ImageName, name) })
 	if found {
@@ -167,6 +192,7 @@ func (u *UHub) DeleteImage(repo, image string) {
 	if images, ok := u.repos[repo]; ok {
 		u.repos[repo] = slices.DeleteFunc(images, func(im UHubImage) bool { return im.ImageName == image })
 	}
+	delete(u.tags, uhubImageKey{repo, image})
 }
 
 func (u *UHub) requestID() string {
@@ -192,13 +218,19 @@ func uhubError(w http.ResponseWriter, action string, code int, msg string) {
 	uhubAnswer(w, http.StatusOK, action, map[string]any{"RetCode": code, "Message": msg})
 }
 
-// ServeHTTP fakes the action API.
+// ServeHTTP fakes the action API: the checks every action shares, then the
+// action's own handler.
 func (u *UHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-UCLOUD-REQUEST-UUID", u.requestID())
 	// Read the form before any fault runs: only once a POST body is consumed
 	// does the server notice a client hanging up, which StallFault waits for.
 	// Body values come before query values; the signer reads the first.
 	parseErr := r.ParseForm()
+	params := r.Form
+	action := params.Get("Action")
+	u.mu.Lock()
+	u.calls[action]++
+	u.mu.Unlock()
 	if u.intercept(w, r) {
 		return
 	}
@@ -210,8 +242,6 @@ func (u *UHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		uhubError(w, "", uhubRetCodeBadParam, "Params not available: "+parseErr.Error())
 		return
 	}
-	params := r.Form
-	action := params.Get("Action")
 
 	u.mu.Lock()
 	private, known := u.keys[params.Get("PublicKey")]
@@ -224,17 +254,49 @@ func (u *UHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		uhubError(w, action, ucloud.RetCodeBadSignature, "Signature VerifyAC Error")
 		return
 	}
+	var serve func(http.ResponseWriter, string, url.Values)
 	switch action {
 	case "":
 		uhubError(w, action, uhubRetCodeNoAction, "Missing Action")
 		return
 	case "GetRepoImage":
+		serve = u.getRepoImage
+	case "GetImageTag":
+		serve = u.getImageTag
 	default:
 		uhubError(w, action, uhubRetCodeNoAction, "Action ["+action+"] not found")
 		return
 	}
-	u.getRepoImage(w, action, params)
+	serve(w, action, params)
 }
+
+// uhubPaging reads Offset and Limit as UHub does (defaults 0 and 20, a
+// Limit of 0 meaning the default, capped at uhubMaxLimit), answering a bad
+// value itself.
+func uhubPaging(w http.ResponseWriter, action string, params url.Values) (offset, limit int, ok bool) {
+	offset, limit = 0, uhubDefaultLimit
+	var err error
+	if v := params.Get("Offset"); v != "" {
+		if offset, err = strconv.Atoi(v); err != nil || offset < 0 {
+			uhubError(w, action, uhubRetCodeBadParam, "Params [Offset] not available")
+			return 0, 0, false
+		}
+	}
+	if v := params.Get("Limit"); v != "" {
+		if limit, err = strconv.Atoi(v); err != nil || limit < 0 {
+			uhubError(w, action, uhubRetCodeBadParam, "Params [Limit] not available")
+			return 0, 0, false
+		}
+		if limit == 0 {
+			limit = uhubDefaultLimit
+		}
+	}
+	return offset, min(limit, uhubMaxLimit), true
+}
+
+// projectKnown says whether a ProjectId is acceptable: absent (the
+// account's default project) or known. The caller holds u.mu.
+func (u *UHub) projectKnown(id string) bool { return id == "" || u.projects[id] }
 
 func (u *UHub) getRepoImage(w http.ResponseWriter, action string, params url.Values) {
 	get := params.Get
@@ -243,30 +305,13 @@ func (u *UHub) getRepoImage(w http.ResponseWriter, action string, params url.Val
 		uhubError(w, action, uhubRetCodeBadParam, "Missing params [RepoName]")
 		return
 	}
-	offset, limit := 0, uhubDefaultLimit
-	var err error
-	if v := get("Offset"); v != "" {
-		if offset, err = strconv.Atoi(v); err != nil || offset < 0 {
-			uhubError(w, action, uhubRetCodeBadParam, "Params [Offset] not available")
-			return
-		}
+	offset, limit, ok := uhubPaging(w, action, params)
+	if !ok {
+		return
 	}
-	if v := get("Limit"); v != "" {
-		if limit, err = strconv.Atoi(v); err != nil || limit < 0 {
-			uhubError(w, action, uhubRetCodeBadParam, "Params [Limit] not available")
-			return
-		}
-		if limit == 0 {
-			limit = uhubDefaultLimit
-		}
-	}
-	limit = min(limit, uhubMaxLimit)
 
 	u.mu.Lock()
-	projectKnown := true
-	if pid := get("ProjectId"); pid != "" {
-		projectKnown = u.projects[pid]
-	}
+	projectKnown := u.projectKnown(get("ProjectId"))
 	images, repoKnown := u.repos[repo]
 	total := len(images)
 	page := slices.Clone(images[min(offset, total):min(offset+limit, total)])
@@ -277,9 +322,7 @@ func (u *UHub) getRepoImage(w http.ResponseWriter, action string, params url.Val
 		return
 	}
 	if !repoKnown {
-		// What the real service answers for a missing repository is not
-		// documented; a parameter error names it, which helps a typo most.
-		uhubError(w, action, uhubRetCodeBadParam, "Params [RepoName] not available: repository "+repo+" does not exist")
+		uhubNoRepo(w, action, repo)
 		return
 	}
 	set := make([]map[string]any, 0, len(page))
@@ -291,6 +334,13 @@ func (u *UHub) getRepoImage(w http.ResponseWriter, action string, params url.Val
 		})
 	}
 	uhubAnswer(w, http.StatusOK, action, map[string]any{"RetCode": 0, "TotalCount": total, "ImageSet": set})
+}
+
+// uhubNoRepo answers a repository that does not exist. What the real
+// service answers is not documented; a parameter error naming it helps a
+// typo most.
+func uhubNoRepo(w http.ResponseWriter, action, repo string) {
+	uhubError(w, action, uhubRetCodeBadParam, "Params [RepoName] not available: repository "+repo+" does not exist")
 }
 
 // beijing is the zone UCloud's consoles show times in.
