@@ -1,6 +1,7 @@
-// Package pager holds what the offset-paged clients (SWR, UHub) share once
-// their first page has told the total: fetching the other pages at once,
-// in order, and refusing a listing with an item on two pages.
+// Package pager holds what the offset-paged clients (SWR, UHub) share: the
+// offset arithmetic and the checks of a listing (Offset), fetching the
+// pages after the first at once, in order (Rest), and finding an item on
+// two pages (Duplicate).
 package pager
 
 import (

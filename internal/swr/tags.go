@@ -36,76 +36,71 @@ func tagsPath(namespace, repository string) string {
 
 // ListTags returns every tag of a repository. It reads the first page, takes
 // the total from Content-Range and fetches the other pages concurrently
-// (at most MaxConcurrency at once, the first failure cancelling the rest).
-// A total that changes between pages, a page short of what the total
-// promises, or a tag on two pages is an error, never a partial list.
+// (at most MaxConcurrency at once, the first failure cancelling the rest);
+// without Content-Range it reads on until an empty page. A total that
+// changes between pages, a count short of what the total promises, or a
+// tag on two pages is an error, never a partial list.
 func (c *Client) ListTags(ctx context.Context, in ListTagsInput) (*TagList, error) {
+	o, err := c.tagPager(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	tags, st, err := o.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &TagList{Tags: tags, Total: st.Total, Requests: st.Requests}, nil
+}
+
+// tagPager is the listing of one repository's tags as the pager sees it:
+// the pages, and the errors it reports in this client's words.
+func (c *Client) tagPager(ctx context.Context, in ListTagsInput) (*pager.Offset[Tag, pageMeta], error) {
 	projectID, err := c.ProjectID(ctx)
 	if err != nil {
 		return nil, err
 	}
 	path := tagsPath(in.Namespace, in.Repository)
-	limit := c.cfg.PageSize
-
-	first, err := c.page(ctx, path, projectID, in, 0, limit)
-	if err != nil {
-		return nil, err
-	}
-	list := &TagList{Tags: first.tags, Total: first.total, Requests: 1}
-	if n := len(first.tags); n > 0 && n < limit && n < first.total {
-		limit = n // the service capped the page: step by what it gives
-	}
-	if first.total < 0 {
-		// No Content-Range: walk on until an empty page.
-		for offset := limit; len(first.tags) > 0; offset += limit {
-			next, err := c.page(ctx, path, projectID, in, offset, limit)
-			if err != nil {
-				return nil, err
+	return &pager.Offset[Tag, pageMeta]{
+		PageSize:    c.cfg.PageSize,
+		Concurrency: c.cfg.MaxConcurrency,
+		Fetch: func(ctx context.Context, offset, limit int) (pager.Page[Tag, pageMeta], error) {
+			return c.page(ctx, path, projectID, in, offset, limit)
+		},
+		Key: func(t *Tag) string { return t.Tag },
+		TotalChanged: func(from, to int, p pageMeta) error {
+			msg := fmt.Sprintf("the total changed from %d to %d while listing: the repository changed; run again", from, to)
+			switch {
+			case from < 0:
+				msg = "Content-Range appeared on a later page only"
+			case to < 0:
+				msg = fmt.Sprintf("Content-Range (total %d on the first page) is missing on a later page: the listing cannot be checked; run again", from)
 			}
-			list.Requests++
-			if next.total >= 0 {
-				return nil, c.inconsistent(next, "Content-Range appeared on a later page only")
-			}
-			list.Tags = append(list.Tags, next.tags...)
-			first = next
-		}
-		list.Total = len(list.Tags)
-		return list, checkUnique(list.Tags)
-	}
-
-	if len(first.tags) < first.total && len(first.tags) > 0 {
-		pages := (first.total - 1) / limit // pages after the first
-		rest, err := pager.Rest(ctx, pages, c.cfg.MaxConcurrency, func(ctx context.Context, i int) ([]Tag, error) {
-			p, err := c.page(ctx, path, projectID, in, (i+1)*limit, limit)
-			if err != nil {
-				return nil, err
-			}
-			if p.total != first.total {
-				return nil, c.inconsistent(p, fmt.Sprintf("the total changed from %d to %d while listing: the repository changed; run again", first.total, p.total))
-			}
-			return p.tags, nil
-		})
-		if err != nil {
-			return nil, err
-		}
-		list.Requests += pages
-		list.Tags = append(list.Tags, rest...)
-	}
-	if len(list.Tags) != first.total {
-		return nil, &apierror.Error{Cloud: CloudName, Call: callListTags, Kind: apierror.KindInconsistent,
-			Message: fmt.Sprintf("Content-Range promised %d tags but %d arrived: the listing is incomplete; run again", first.total, len(list.Tags))}
-	}
-	return list, checkUnique(list.Tags)
+			return p.inconsistent(msg)
+		},
+		Incomplete: func(promised, arrived int, _ pageMeta) error {
+			return &apierror.Error{Cloud: CloudName, Call: callListTags, Kind: apierror.KindInconsistent,
+				Message: fmt.Sprintf("Content-Range promised %d tags but %d arrived: the listing is incomplete; run again", promised, arrived)}
+		},
+		Duplicate: func(tag string) error {
+			return &apierror.Error{Cloud: CloudName, Call: callListTags, Kind: apierror.KindInconsistent,
+				Message: fmt.Sprintf("tag %q arrived on two pages: the repository changed while listing; run again", tag)}
+		},
+	}, nil
 }
 
-type tagPage struct {
-	tags      []Tag
-	total     int // -1 without Content-Range
-	requestID string
+// pageMeta is what an error about a page names: its status and request ID.
+type pageMeta struct {
 	status    int
+	requestID string
 }
 
-func (c *Client) page(ctx context.Context, path, projectID string, in ListTagsInput, offset, limit int) (*tagPage, error) {
+func (m pageMeta) inconsistent(msg string) error {
+	return &apierror.Error{Cloud: CloudName, Call: callListTags, Kind: apierror.KindInconsistent,
+		HTTPStatus: m.status, RequestID: m.requestID, Message: msg}
+}
+
+// page reads the tags at offset: the total is -1 without Content-Range.
+func (c *Client) page(ctx context.Context, path, projectID string, in ListTagsInput, offset, limit int) (pager.Page[Tag, pageMeta], error) {
 	q := url.Values{
 		"offset":       {strconv.Itoa(offset)},
 		"limit":        {strconv.Itoa(limit)},
@@ -115,21 +110,22 @@ func (c *Client) page(ctx context.Context, path, projectID string, in ListTagsIn
 	if in.Tag != "" {
 		q.Set("tag", in.Tag)
 	}
+	var p pager.Page[Tag, pageMeta]
 	resp, err := c.get(ctx, callListTags, c.cfg.Endpoint, path, q, projectID)
 	if err != nil {
-		return nil, err
+		return p, err
 	}
-	p := &tagPage{total: -1, requestID: resp.Header.Get("X-Request-Id"), status: resp.StatusCode}
+	p.Total, p.Meta = -1, pageMeta{status: resp.StatusCode, requestID: resp.Header.Get("X-Request-Id")}
 	if cr := resp.Header.Get("Content-Range"); cr != "" {
-		if p.total, err = ParseContentRange(cr); err != nil {
-			return nil, c.decodeFailure(resp, err)
+		if p.Total, err = ParseContentRange(cr); err != nil {
+			return p, c.decodeFailure(resp, err)
 		}
 	}
-	if p.tags, err = DecodeTags(resp.Body, in.IncludeManifest, make([]Tag, 0, min(limit, max(p.total, 0)))); err != nil {
-		return nil, c.decodeFailure(resp, err)
+	if p.Items, err = DecodeTags(resp.Body, in.IncludeManifest, make([]Tag, 0, min(limit, max(p.Total, 0)))); err != nil {
+		return p, c.decodeFailure(resp, err)
 	}
-	if len(p.tags) > limit {
-		return nil, c.decodeFailure(resp, fmt.Errorf("page holds %d tags, more than the %d asked for", len(p.tags), limit))
+	if len(p.Items) > limit {
+		return p, c.decodeFailure(resp, fmt.Errorf("page holds %d tags, more than the %d asked for", len(p.Items), limit))
 	}
 	return p, nil
 }
@@ -138,19 +134,4 @@ func (c *Client) decodeFailure(resp *transport.Response, err error) error {
 	return &apierror.Error{Cloud: CloudName, Call: callListTags, Kind: apierror.KindDecode, HTTPStatus: resp.StatusCode,
 		RequestID: resp.Header.Get("X-Request-Id"), Attempts: resp.Attempts,
 		Message: "malformed answer: " + apierror.Snippet(resp.Body), Err: err}
-}
-
-func (c *Client) inconsistent(p *tagPage, msg string) error {
-	return &apierror.Error{Cloud: CloudName, Call: callListTags, Kind: apierror.KindInconsistent,
-		HTTPStatus: p.status, RequestID: p.requestID, Message: msg}
-}
-
-// checkUnique rejects a listing with one tag on two pages: the repository
-// changed under the listing, so some other tag may be missing.
-func checkUnique(tags []Tag) error {
-	if tag, dup := pager.Duplicate(tags, func(t *Tag) string { return t.Tag }); dup {
-		return &apierror.Error{Cloud: CloudName, Call: callListTags, Kind: apierror.KindInconsistent,
-			Message: fmt.Sprintf("tag %q arrived on two pages: the repository changed while listing; run again", tag)}
-	}
-	return nil
 }

@@ -1,0 +1,266 @@
+package pager
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+)
+
+// service is an offset-paged API over items, serving at most max per page.
+type service struct {
+	items      []string
+	max        int
+	noTotal    bool             // announce no total
+	total      map[int]int      // offset -> total announced instead of len(items)
+	page       map[int][]string // offset -> items served instead
+	ignoresOff bool             // serves the first page whatever the offset
+
+	mu       sync.Mutex
+	requests [][2]int // (offset, limit)
+}
+
+func newService(n, max int) *service {
+	s := &service{max: max, total: map[int]int{}, page: map[int][]string{}}
+	for i := range n {
+		s.items = append(s.items, fmt.Sprintf("item-%d", i))
+	}
+	return s
+}
+
+func (s *service) fetch(ctx context.Context, offset, limit int) (Page[string, int], error) {
+	if err := ctx.Err(); err != nil {
+		return Page[string, int]{}, fmt.Errorf("request at %d: %w", offset, err)
+	}
+	s.mu.Lock()
+	s.requests = append(s.requests, [2]int{offset, limit})
+	s.mu.Unlock()
+	from := offset
+	if s.ignoresOff {
+		from = 0
+	}
+	n := min(limit, s.max)
+	items := s.items[min(from, len(s.items)):min(from+n, len(s.items))]
+	if p, ok := s.page[offset]; ok {
+		items = p
+	}
+	total := len(s.items)
+	if t, ok := s.total[offset]; ok {
+		total = t
+	}
+	if s.noTotal {
+		total = -1
+	}
+	return Page[string, int]{Items: slices.Clone(items), Total: total, Meta: offset}, nil
+}
+
+// The errors the caller builds; Meta is the offset of the page.
+type (
+	errTotalChanged struct{ from, to, offset int }
+	errIncomplete   struct{ promised, arrived, offset int }
+	errDuplicate    struct{ key string }
+)
+
+func (e errTotalChanged) Error() string { return fmt.Sprintf("total %d -> %d", e.from, e.to) }
+func (e errIncomplete) Error() string {
+	return fmt.Sprintf("promised %d got %d", e.promised, e.arrived)
+}
+func (e errDuplicate) Error() string { return "duplicate " + e.key }
+
+func (s *service) offset(pageSize int) *Offset[string, int] {
+	return &Offset[string, int]{
+		PageSize: pageSize, Concurrency: 3, Fetch: s.fetch,
+		Key:          func(s *string) string { return *s },
+		TotalChanged: func(from, to, off int) error { return errTotalChanged{from, to, off} },
+		Incomplete:   func(p, a, off int) error { return errIncomplete{p, a, off} },
+		Duplicate:    func(k string) error { return errDuplicate{k} },
+	}
+}
+
+func TestOffsetListAndWalkToTheEnd(t *testing.T) {
+	cases := []struct {
+		name     string
+		svc      func() *service
+		pageSize int
+		wantErr  error // nil: every item, in order
+		requests [][2]int
+		total    int
+	}{
+		{name: "full pages", svc: func() *service { return newService(2500, 1000) }, pageSize: 1000,
+			requests: [][2]int{{0, 1000}, {1000, 1000}, {2000, 1000}}, total: 2500},
+		{name: "one page holds all", svc: func() *service { return newService(3, 1000) }, pageSize: 1000,
+			requests: [][2]int{{0, 1000}}, total: 3},
+		{name: "empty listing", svc: func() *service { return newService(0, 1000) }, pageSize: 1000,
+			requests: [][2]int{{0, 1000}}, total: 0},
+		{name: "capped first page: steps by what came", svc: func() *service { return newService(250, 100) }, pageSize: 1000,
+			requests: [][2]int{{0, 1000}, {100, 100}, {200, 100}}, total: 250},
+		{name: "total changes on a later page", svc: func() *service {
+			s := newService(2500, 1000)
+			s.total[1000] = 2507
+			return s
+		}, pageSize: 1000, wantErr: errTotalChanged{2500, 2507, 1000}},
+		{name: "total promises more than arrives", svc: func() *service {
+			s := newService(2500, 1000)
+			for _, off := range []int{0, 1000, 2000} {
+				s.total[off] = 3000
+			}
+			return s
+		}, pageSize: 1000, wantErr: errIncomplete{3000, 2500, 0}},
+		{name: "a page short in the middle", svc: func() *service {
+			s := newService(2500, 1000)
+			s.page[1000] = s.items[1000:1990]
+			return s
+		}, pageSize: 1000, wantErr: errIncomplete{2500, 2490, 0}},
+		{name: "first page empty though a total is promised", svc: func() *service {
+			s := newService(0, 1000)
+			s.total[0] = 5
+			return s
+		}, pageSize: 1000, wantErr: errIncomplete{5, 0, 0}},
+		{name: "an item on two pages (a push shifted the listing)", svc: func() *service {
+			s := newService(2500, 1000)
+			s.page[1000] = s.items[999:1999]
+			return s
+		}, pageSize: 1000, wantErr: errDuplicate{"item-999"}},
+		{name: "no total: reads on until an empty page", svc: func() *service {
+			s := newService(2500, 1000)
+			s.noTotal = true
+			return s
+		}, pageSize: 1000, requests: [][2]int{{0, 1000}, {1000, 1000}, {2000, 1000}, {3000, 1000}}, total: 2500},
+		{name: "no total, capped first page", svc: func() *service {
+			s := newService(250, 100)
+			s.noTotal = true
+			return s
+		}, pageSize: 1000, requests: [][2]int{{0, 1000}, {100, 100}, {200, 100}, {300, 100}}, total: 250},
+		{name: "no total and the offset ignored: stops at the repeat", svc: func() *service {
+			s := newService(2500, 1000)
+			s.noTotal = true
+			s.ignoresOff = true
+			return s
+		}, pageSize: 1000, wantErr: errDuplicate{"item-0"}},
+	}
+	for _, tc := range cases {
+		for _, mode := range []string{"List", "Walk"} {
+			t.Run(tc.name+"/"+mode, func(t *testing.T) {
+				svc := tc.svc()
+				o := svc.offset(tc.pageSize)
+				var got []string
+				var st Stats
+				var err error
+				if mode == "List" {
+					got, st, err = o.List(context.Background())
+				} else {
+					st, err = o.Walk(context.Background(), func(items []string) bool { got = append(got, items...); return true })
+				}
+				if tc.wantErr != nil {
+					if err == nil || !errors.Is(err, tc.wantErr) {
+						t.Fatalf("got %v, want %v", err, tc.wantErr)
+					}
+					if mode == "List" && got != nil {
+						t.Fatalf("a failed listing returned %d items", len(got))
+					}
+					return
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !slices.Equal(got, svc.items) {
+					t.Fatalf("got %d items, want the service's %d in order", len(got), len(svc.items))
+				}
+				if st.Requests != len(tc.requests) || st.Seen != len(svc.items) {
+					t.Fatalf("stats %+v; want %d requests, %d seen", st, len(tc.requests), len(svc.items))
+				}
+				if mode == "List" && st.Total != tc.total {
+					t.Fatalf("total %d, want %d", st.Total, tc.total)
+				}
+				reqs := slices.Clone(svc.requests)
+				slices.SortFunc(reqs, func(a, b [2]int) int { return a[0] - b[0] })
+				if !slices.Equal(reqs, tc.requests) {
+					t.Fatalf("requests (offset, limit) %v, want %v", reqs, tc.requests)
+				}
+			})
+		}
+	}
+}
+
+// TestOffsetTotalAppearingLater: a first page without a total and a later
+// one with it is a change of total, reported from "none" (negative).
+func TestOffsetTotalAppearingLater(t *testing.T) {
+	svc := newService(2500, 1000)
+	o := svc.offset(1000)
+	inner := o.Fetch
+	o.Fetch = func(ctx context.Context, offset, limit int) (Page[string, int], error) {
+		p, err := inner(ctx, offset, limit)
+		if offset == 0 {
+			p.Total = -1
+		}
+		return p, err
+	}
+	_, _, err := o.List(context.Background())
+	var tc errTotalChanged
+	if !errors.As(err, &tc) || tc.from >= 0 || tc.to != 2500 || tc.offset != 1000 {
+		t.Fatalf("got %v, want a total change from none to 2500 at offset 1000", err)
+	}
+}
+
+func TestOffsetWalkStopsWhenVisitSaysSo(t *testing.T) {
+	svc := newService(5000, 1000)
+	var pages int
+	st, err := svc.offset(1000).Walk(context.Background(), func([]string) bool { pages++; return pages < 2 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pages != 2 || st.Requests != 2 || st.Seen != 2000 || st.Total != 5000 {
+		t.Fatalf("visited %d pages, stats %+v; want 2 pages, 2 requests, 2000 seen of 5000", pages, st)
+	}
+	if len(svc.requests) != 2 {
+		t.Fatalf("%d requests reached the service, want 2", len(svc.requests))
+	}
+}
+
+// TestOffsetWalkChecksOnlyWhatItRead: stopping before the end is not an
+// incomplete listing, but a total that changed on a page read is an error.
+func TestOffsetWalkChecksOnlyWhatItRead(t *testing.T) {
+	svc := newService(5000, 1000)
+	svc.total[3000] = 4999 // never read
+	if _, err := svc.offset(1000).Walk(context.Background(), func([]string) bool { return false }); err != nil {
+		t.Fatalf("stopped after page 1: %v", err)
+	}
+	svc.total[1000] = 5001
+	_, err := svc.offset(1000).Walk(context.Background(), func([]string) bool { return true })
+	if !errors.Is(err, errTotalChanged{5000, 5001, 1000}) {
+		t.Fatalf("got %v, want the total change on page 2", err)
+	}
+}
+
+func TestOffsetListCancelledReturnsTheCallersError(t *testing.T) {
+	svc := newService(5000, 1000)
+	o := svc.offset(1000)
+	ctx, cancel := context.WithCancel(context.Background())
+	inner := o.Fetch
+	o.Fetch = func(fctx context.Context, offset, limit int) (Page[string, int], error) {
+		if offset > 0 {
+			cancel()
+			<-fctx.Done()
+			return Page[string, int]{}, errors.New("transport saw a cancelled request")
+		}
+		return inner(fctx, offset, limit)
+	}
+	items, _, err := o.List(ctx)
+	if !errors.Is(err, context.Canceled) || items != nil {
+		t.Fatalf("got %d items, %v; want no items and context.Canceled", len(items), err)
+	}
+}
+
+func TestOffsetWalkCancelledStopsReading(t *testing.T) {
+	svc := newService(5000, 1000)
+	ctx, cancel := context.WithCancel(context.Background())
+	st, err := svc.offset(1000).Walk(ctx, func([]string) bool { cancel(); return true })
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v, want context.Canceled", err)
+	}
+	if len(svc.requests) != 1 || st.Seen != 1000 {
+		t.Fatalf("%d requests reached the service after the cancel (stats %+v), want only the first", len(svc.requests), st)
+	}
+}
