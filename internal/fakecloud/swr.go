@@ -1,6 +1,7 @@
 package fakecloud
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -330,8 +331,18 @@ func (s *SWR) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	limit = min(limit, swrMaxLimit)
-	if (q.Get("order_column") == "") != (q.Get("order_type") == "") {
+	// As strict as the official SDK: the v2 listing orders by updated_at only.
+	column, order := q.Get("order_column"), q.Get("order_type")
+	if (column == "") != (order == "") {
 		swrError(w, http.StatusBadRequest, "SVCSTG.SWR.4000014", "order_column and order_type go together")
+		return
+	}
+	if column != "" && column != "updated_at" {
+		swrError(w, http.StatusBadRequest, "SVCSTG.SWR.4001001", "invalid order_column "+column+": only updated_at is supported")
+		return
+	}
+	if order != "" && order != "desc" && order != "asc" {
+		swrError(w, http.StatusBadRequest, "SVCSTG.SWR.4001001", "invalid order_type "+order+": desc or asc")
 		return
 	}
 
@@ -351,7 +362,7 @@ func (s *SWR) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if f := q.Get("tag"); f != "" {
 		tags = slices.DeleteFunc(tags, func(t SWRTag) bool { return !strings.Contains(t.Tag, f) })
 	}
-	sortSWRTags(tags, q.Get("order_column"), q.Get("order_type"))
+	sortSWRTags(tags, column, order)
 
 	total := len(tags)
 	page := tags[min(offset, total):min(offset+limit, total)]
@@ -376,19 +387,25 @@ func (s *SWR) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_ = json.NewEncoder(w).Encode(out)
 }
 
+// sortSWRTags orders a listing as asked: by updated_at, or by creation
+// without an order. The real service promises nothing for tags updated in
+// the same second; the fake puts them in ascending byte order of the name
+// (whatever the direction), which is not the provider's tie-break, so tests
+// show that the provider sorts them itself.
 func sortSWRTags(tags []SWRTag, column, order string) {
-	cmp := func(a, b SWRTag) int { return int(a.ID - b.ID) }
-	switch column {
-	case "tag":
-		cmp = func(a, b SWRTag) int { return strings.Compare(a.Tag, b.Tag) }
-	case "updated_at":
-		cmp = func(a, b SWRTag) int { return a.Updated.Compare(b.Updated) }
+	if column != "updated_at" {
+		slices.SortStableFunc(tags, func(a, b SWRTag) int { return cmp.Compare(a.ID, b.ID) })
+		return
 	}
 	slices.SortStableFunc(tags, func(a, b SWRTag) int {
+		c := a.Updated.Compare(b.Updated)
 		if order == "desc" {
-			return cmp(b, a)
+			c = -c
 		}
-		return cmp(a, b)
+		if c != 0 {
+			return c
+		}
+		return strings.Compare(a.Tag, b.Tag)
 	})
 }
 

@@ -74,6 +74,27 @@ func TestListTagsExhaustsPagesWithFewestRequests(t *testing.T) {
 	}
 }
 
+// TestListTagsReadsNewestFirst: the listing asks for the one order the v2
+// API documents (the fake refuses any other column with a 400) and keeps
+// the service's order, newest first across pages.
+func TestListTagsReadsNewestFirst(t *testing.T) {
+	fc, srv := fakecloud.Start(t)
+	fc.SWR.GenerateTags("team", "web", 2500)
+	list, err := newClient(t, srv, nil).ListTags(context.Background(), swr.ListTagsInput{Namespace: "team", Repository: "web"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if list.Tags[0].Tag != "v2499.0.0" {
+		t.Fatalf("first tag %s, want the newest, v2499.0.0", list.Tags[0].Tag)
+	}
+	for i := 1; i < len(list.Tags); i++ {
+		if list.Tags[i].Updated.After(list.Tags[i-1].Updated) {
+			t.Fatalf("tag %d (%s, %s) is newer than the one before it (%s, %s)", i,
+				list.Tags[i].Tag, list.Tags[i].Updated, list.Tags[i-1].Tag, list.Tags[i-1].Updated)
+		}
+	}
+}
+
 func TestListTagsAuthModes(t *testing.T) {
 	fc, srv := fakecloud.Start(t)
 	fc.SWR.GenerateTags("team", "web", 3)

@@ -24,7 +24,7 @@ type ListTagsInput struct {
 
 // TagList is a complete listing.
 type TagList struct {
-	Tags     []Tag // in the service's order (tag name, ascending)
+	Tags     []Tag // in the service's order: updated newest first, ties in no promised order
 	Total    int   // as Content-Range reported it
 	Requests int   // HTTP requests made, retries not counted
 }
@@ -104,8 +104,8 @@ func (c *Client) page(ctx context.Context, path, projectID string, in ListTagsIn
 	q := url.Values{
 		"offset":       {strconv.Itoa(offset)},
 		"limit":        {strconv.Itoa(limit)},
-		"order_column": {"tag"},
-		"order_type":   {"asc"},
+		"order_column": {"updated_at"}, // the only column the v2 API documents
+		"order_type":   {"desc"},
 	}
 	if in.Tag != "" {
 		q.Set("tag", in.Tag)
