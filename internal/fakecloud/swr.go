@@ -1,19 +1,13 @@
 package fakecloud
 
 import (
-	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
-
-	"github.com/registry-tools/terraform-provider-registry/internal/swr"
 )
 
 // Credentials the fake SWR and IAM accept out of the box.
@@ -54,10 +48,12 @@ type swrKey struct {
 	token  string // required X-Security-Token for temporary keys
 }
 
-// SWR fakes GET /v2/manage/namespaces/{ns}/repos/{repo}/tags and IAM's
-// GET /v3/projects. It checks every AK/SK signature, requires X-Project-Id,
-// caps pages at 1000, sets Content-Range and X-Request-Id, and answers
-// errors in SWR's shapes.
+// SWR fakes the SWR v2 calls ListRepositoryTags (GET
+// /v2/manage/namespaces/{ns}/repos/{repo}/tags) and ShowRepoTag (…/tags/{tag})
+// and IAM's KeystoneListProjects (GET /v3/projects). It checks every AK/SK
+// signature, requires X-Project-Id, accepts only the listing order the SDK
+// documents, caps pages at 1000, sets Content-Range and X-Request-Id, and
+// answers errors in SWR's shapes. It counts requests per call.
 type SWR struct {
 	faults
 
@@ -66,9 +62,18 @@ type SWR struct {
 	tokens   map[string]bool
 	projects map[string]string              // region -> project id
 	repos    map[string]map[string][]SWRTag // namespace -> repository -> tags
+	calls    map[string]int64               // requests per call (SWRCall*)
 	nextID   int64
 	reqSeq   int64
 }
+
+// The calls the fake SWR serves, as CallCount names them: the API
+// operation names the client reports in its errors.
+const (
+	SWRCallListTags    = "ListRepositoryTags"
+	SWRCallShowTag     = "ShowRepoTag"
+	SWRCallIAMProjects = "KeystoneListProjects"
+)
 
 func newSWR() *SWR {
 	return &SWR{
@@ -79,12 +84,22 @@ func newSWR() *SWR {
 		tokens:   map[string]bool{DefaultSWRAuthToken: true},
 		projects: map[string]string{DefaultSWRRegion: DefaultSWRProjectID},
 		repos:    map[string]map[string][]SWRTag{},
+		calls:    map[string]int64{},
 		nextID:   1,
 	}
 }
 
 // Requests is how many requests reached the fake SWR and IAM.
 func (s *SWR) Requests() int64 { return s.requests.Load() }
+
+// CallCount is how many requests reached one call (SWRCallListTags,
+// SWRCallShowTag, SWRCallIAMProjects), faulted and retried ones included,
+// as in Requests.
+func (s *SWR) CallCount(call string) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.calls[call]
+}
 
 // Inject queues fault for the next n requests.
 func (s *SWR) Inject(n int, fault Fault) { s.push(n, fault) }
@@ -147,19 +162,23 @@ func (s *SWR) GenerateTags(namespace, repository string, n int) {
 	}
 }
 
-// PushTag adds a tag, or moves an existing one to a new digest, at time at.
+// PushTag adds a tag, or moves an existing one, at time at: a push of an
+// existing tag gives it a new digest (even at the same instant) and sets
+// its updated time to at, as a docker push of a new image does; its id and
+// created time stay.
 func (s *SWR) PushTag(namespace, repository, tag string, at time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	tags := s.repo(namespace, repository)
-	digest := fakeDigest(fmt.Sprintf("%s/%s:%s@%d", namespace, repository, tag, at.UnixNano()))
 	for i := range tags {
 		if tags[i].Tag == tag {
+			digest := fakeDigest(fmt.Sprintf("%s@%d", tags[i].Digest, at.UnixNano()))
 			tags[i].Digest, tags[i].ImageID, tags[i].Updated = digest, digest[7:19], at.UTC()
 			tags[i].Manifest = fakeManifest(digest)
 			return
 		}
 	}
+	digest := fakeDigest(fmt.Sprintf("%s/%s:%s@%d", namespace, repository, tag, at.UnixNano()))
 	id := s.nextID
 	s.nextID++
 	tags = append(tags, SWRTag{
@@ -199,220 +218,4 @@ func fakeManifest(digest string) string {
 	return `{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json",` +
 		`"config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":7023,"digest":"` + digest + `"},` +
 		`"layers":[{"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","size":32654,"digest":"` + digest + `"}]}`
-}
-
-func (s *SWR) requestID() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.reqSeq++
-	return fmt.Sprintf("swr-req-%06d", s.reqSeq)
-}
-
-func swrError(w http.ResponseWriter, status int, code, msg string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]string{"error_code": code, "error_msg": msg})
-}
-
-// authenticate checks an X-Auth-Token or an AK/SK signature and answers
-// the error itself when it fails. It returns whether AK/SK was used.
-func (s *SWR) authenticate(w http.ResponseWriter, r *http.Request) (akSK, ok bool) {
-	if tok := r.Header.Get("X-Auth-Token"); tok != "" {
-		s.mu.Lock()
-		valid := s.tokens[tok]
-		s.mu.Unlock()
-		if !valid {
-			swrError(w, http.StatusUnauthorized, "APIGW.0301", "Incorrect IAM authentication information: decrypt token fail")
-			return false, false
-		}
-		return false, true
-	}
-	ak, signed, sig, parsed := swr.ParseAuthorization(r.Header.Get("Authorization"))
-	if !parsed {
-		swrError(w, http.StatusUnauthorized, "APIGW.0301", "Incorrect IAM authentication information: Authorization header missing or malformed")
-		return false, false
-	}
-	s.mu.Lock()
-	key, known := s.keys[ak]
-	s.mu.Unlock()
-	if !known {
-		swrError(w, http.StatusUnauthorized, "APIGW.0301", "Incorrect IAM authentication information: ak "+ak+" not exist")
-		return false, false
-	}
-	if !slices.Contains(signed, "host") || !slices.Contains(signed, "x-sdk-date") {
-		swrError(w, http.StatusUnauthorized, "APIGW.0301", "Incorrect IAM authentication information: host and x-sdk-date must be signed")
-		return false, false
-	}
-	date, err := time.Parse("20060102T150405Z", r.Header.Get("X-Sdk-Date"))
-	if err != nil || time.Since(date).Abs() > swrSignatureMaxSkew {
-		swrError(w, http.StatusUnauthorized, "APIGW.0301", "Incorrect IAM authentication information: X-Sdk-Date missing or more than 15 minutes off")
-		return false, false
-	}
-	if key.token != "" && (r.Header.Get("X-Security-Token") != key.token || !slices.Contains(signed, "x-security-token")) {
-		swrError(w, http.StatusUnauthorized, "APIGW.0301", "Incorrect IAM authentication information: temporary access key needs a valid, signed X-Security-Token")
-		return false, false
-	}
-	if swr.ExpectedSignature(r, signed, nil, key.secret) != sig {
-		swrError(w, http.StatusUnauthorized, "APIGW.0301", "Incorrect IAM authentication information: verify aksk signature fail")
-		return false, false
-	}
-	return true, true
-}
-
-// serveIAMProjects fakes IAM's GET /v3/projects?name=<region>.
-func (s *SWR) serveIAMProjects(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("X-Request-Id", s.requestID())
-	if s.intercept(w, r) {
-		return
-	}
-	if _, ok := s.authenticate(w, r); !ok {
-		return
-	}
-	name := r.URL.Query().Get("name")
-	s.mu.Lock()
-	ids := s.projects[name]
-	s.mu.Unlock()
-	type project struct {
-		ID   string `json:"id"`
-		Name string `json:"name"`
-	}
-	out := struct {
-		Projects []project `json:"projects"`
-	}{Projects: []project{}}
-	if ids != "" {
-		for _, id := range strings.Split(ids, ",") {
-			out.Projects = append(out.Projects, project{ID: id, Name: name})
-		}
-	}
-	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(out)
-}
-
-// ServeHTTP fakes the tags listing.
-func (s *SWR) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("X-Request-Id", s.requestID())
-	if s.intercept(w, r) {
-		return
-	}
-	akSK, ok := s.authenticate(w, r)
-	if !ok {
-		return
-	}
-	if akSK {
-		pid := r.Header.Get("X-Project-Id")
-		s.mu.Lock()
-		known := slices.Contains(strings.Split(strings.Join(mapValues(s.projects), ","), ","), pid)
-		s.mu.Unlock()
-		if pid == "" || !known {
-			swrError(w, http.StatusUnauthorized, "APIGW.0301", "Incorrect IAM authentication information: X-Project-Id missing or unknown")
-			return
-		}
-	}
-	parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/v2/manage/namespaces/"), "/")
-	if r.Method != http.MethodGet || len(parts) != 4 || parts[1] != "repos" || parts[3] != "tags" {
-		swrError(w, http.StatusNotFound, "SVCSTG.SWR.4040000", "no such API: "+r.Method+" "+r.URL.Path)
-		return
-	}
-	namespace, repository := parts[0], strings.ReplaceAll(parts[2], "$", "/")
-
-	q := r.URL.Query()
-	offset, limit := 0, 100
-	var err error
-	if v := q.Get("offset"); v != "" {
-		if offset, err = strconv.Atoi(v); err != nil || offset < 0 {
-			swrError(w, http.StatusBadRequest, "SVCSTG.SWR.4000014", "invalid offset")
-			return
-		}
-	}
-	if v := q.Get("limit"); v != "" {
-		if limit, err = strconv.Atoi(v); err != nil || limit <= 0 {
-			swrError(w, http.StatusBadRequest, "SVCSTG.SWR.4000014", "invalid limit")
-			return
-		}
-	}
-	limit = min(limit, swrMaxLimit)
-	// As strict as the official SDK: the v2 listing orders by updated_at only.
-	column, order := q.Get("order_column"), q.Get("order_type")
-	if (column == "") != (order == "") {
-		swrError(w, http.StatusBadRequest, "SVCSTG.SWR.4000014", "order_column and order_type go together")
-		return
-	}
-	if column != "" && column != "updated_at" {
-		swrError(w, http.StatusBadRequest, "SVCSTG.SWR.4001001", "invalid order_column "+column+": only updated_at is supported")
-		return
-	}
-	if order != "" && order != "desc" && order != "asc" {
-		swrError(w, http.StatusBadRequest, "SVCSTG.SWR.4001001", "invalid order_type "+order+": desc or asc")
-		return
-	}
-
-	s.mu.Lock()
-	ns, nsOK := s.repos[namespace]
-	tags, repoOK := ns[repository]
-	tags = slices.Clone(tags)
-	s.mu.Unlock()
-	if !nsOK {
-		swrError(w, http.StatusNotFound, "SVCSTG.SWR.4040009", "namespace "+namespace+" not found")
-		return
-	}
-	if !repoOK {
-		swrError(w, http.StatusNotFound, "SVCSTG.SWR.4040010", "repository "+repository+" not found")
-		return
-	}
-	if f := q.Get("tag"); f != "" {
-		tags = slices.DeleteFunc(tags, func(t SWRTag) bool { return !strings.Contains(t.Tag, f) })
-	}
-	sortSWRTags(tags, column, order)
-
-	total := len(tags)
-	page := tags[min(offset, total):min(offset+limit, total)]
-	out := make([]map[string]any, 0, len(page))
-	for _, t := range page {
-		path := fmt.Sprintf("%s/%s/%s:%s", swrRegistryHost, namespace, repository, t.Tag)
-		var deleted any
-		if t.Deleted != nil {
-			deleted = t.Deleted.Format(time.RFC3339)
-		}
-		out = append(out, map[string]any{
-			"id": t.ID, "repo_id": t.RepoID, "Tag": t.Tag, "image_id": t.ImageID, "digest": t.Digest,
-			"manifest": t.Manifest, "schema": 2, "path": path,
-			"internal_path": fmt.Sprintf("%s/%s/%s:%s", swrInternalRegistryHost, namespace, repository, t.Tag),
-			"size":          t.Size, "is_trusted": false,
-			"created": t.Created.Format(time.RFC3339), "updated": t.Updated.Format(time.RFC3339),
-			"deleted": deleted, "domain_id": DefaultSWRDomainID, "scanned": t.Scanned, "tag_type": t.TagType,
-		})
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Range", fmt.Sprintf("%d-%d/%d", offset, len(page), total))
-	_ = json.NewEncoder(w).Encode(out)
-}
-
-// sortSWRTags orders a listing as asked: by updated_at, or by creation
-// without an order. The real service promises nothing for tags updated in
-// the same second; the fake puts them in ascending byte order of the name
-// (whatever the direction), which is not the provider's tie-break, so tests
-// show that the provider sorts them itself.
-func sortSWRTags(tags []SWRTag, column, order string) {
-	if column != "updated_at" {
-		slices.SortStableFunc(tags, func(a, b SWRTag) int { return cmp.Compare(a.ID, b.ID) })
-		return
-	}
-	slices.SortStableFunc(tags, func(a, b SWRTag) int {
-		c := a.Updated.Compare(b.Updated)
-		if order == "desc" {
-			c = -c
-		}
-		if c != 0 {
-			return c
-		}
-		return strings.Compare(a.Tag, b.Tag)
-	})
-}
-
-func mapValues(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for _, v := range m {
-		out = append(out, v)
-	}
-	return out
 }

@@ -2,8 +2,10 @@ package fakecloud_test
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,7 +18,8 @@ import (
 type swrAnswer struct {
 	status int
 	header http.Header
-	tags   []map[string]any
+	tags   []map[string]any // a listing
+	object map[string]any   // one tag, or IAM's answer
 	errObj struct {
 		Code string `json:"error_code"`
 		Msg  string `json:"error_msg"`
@@ -39,10 +42,17 @@ func callSWR(t *testing.T, base, path string, q url.Values) swrAnswer {
 	}
 	defer func() { _ = resp.Body.Close() }()
 	a := swrAnswer{status: resp.StatusCode, header: resp.Header}
-	if resp.StatusCode >= 400 {
-		err = json.NewDecoder(resp.Body).Decode(&a.errObj)
-	} else {
-		err = json.NewDecoder(resp.Body).Decode(&a.tags)
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	switch {
+	case resp.StatusCode >= 400:
+		err = json.Unmarshal(body, &a.errObj)
+	case strings.HasPrefix(string(body), "["):
+		err = json.Unmarshal(body, &a.tags)
+	default:
+		err = json.Unmarshal(body, &a.object)
 	}
 	if err != nil {
 		t.Fatalf("HTTP %d answer is not JSON of the expected shape: %v", resp.StatusCode, err)
@@ -104,5 +114,58 @@ func TestFakeSWRNewestFirstTiesInNameOrder(t *testing.T) {
 	}
 	if cr := a.header.Get("Content-Range"); cr != "0-6/6" {
 		t.Errorf("Content-Range %q, want 0-6/6", cr)
+	}
+}
+
+// TestFakeSWRPushMovesATag: pushing an existing tag gives it a new digest
+// and updated time (even a push at the same instant), keeps its id and
+// created time, and puts it first in the newest-first listing.
+func TestFakeSWRPushMovesATag(t *testing.T) {
+	fc, srv := fakecloud.Start(t)
+	fc.SWR.GenerateTags("team", "web", 5)
+	before, _ := fc.SWR.Tag("team", "web", "v1.0.0")
+
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	fc.SWR.PushTag("team", "web", "v1.0.0", at)
+	moved, _ := fc.SWR.Tag("team", "web", "v1.0.0")
+	fc.SWR.PushTag("team", "web", "v1.0.0", at)
+	again, _ := fc.SWR.Tag("team", "web", "v1.0.0")
+
+	if moved.Digest == before.Digest || again.Digest == moved.Digest || !moved.Updated.Equal(at) || !again.Updated.Equal(at) {
+		t.Fatalf("digests %s -> %s -> %s, updated %s; want a new digest per push, updated %s", before.Digest, moved.Digest, again.Digest, again.Updated, at)
+	}
+	if again.ID != before.ID || !again.Created.Equal(before.Created) || again.Manifest == before.Manifest {
+		t.Fatalf("after two pushes %+v; want id and created kept, manifest of the new digest", again)
+	}
+	a := callSWR(t, srv.URL, "/v2/manage/namespaces/team/repos/web/tags", url.Values{"order_column": {"updated_at"}, "order_type": {"desc"}})
+	if len(a.tags) != 5 || a.tags[0]["Tag"] != "v1.0.0" || a.tags[0]["digest"] != again.Digest {
+		t.Fatalf("listing after the push starts with %v; want v1.0.0 at %s", a.tags[0], again.Digest)
+	}
+	show := callSWR(t, srv.URL, "/v2/manage/namespaces/team/repos/web/tags/v1.0.0", nil)
+	if show.status != http.StatusOK || show.object["Tag"] != "v1.0.0" || show.object["digest"] != again.Digest {
+		t.Fatalf("ShowRepoTag: HTTP %d %v; want v1.0.0 at %s", show.status, show.object, again.Digest)
+	}
+}
+
+// TestFakeSWRCountsRequestsPerCall: each call is counted on its own (a
+// faulted request too); a request for no call counts only in Requests.
+func TestFakeSWRCountsRequestsPerCall(t *testing.T) {
+	fc, srv := fakecloud.Start(t)
+	fc.SWR.GenerateTags("team", "web", 3)
+	callSWR(t, srv.URL, "/v2/manage/namespaces/team/repos/web/tags", nil)
+	fc.SWR.Inject(1, fc.SWR.ThrottleFault(""))
+	callSWR(t, srv.URL, "/v2/manage/namespaces/team/repos/web/tags", nil)
+	callSWR(t, srv.URL, "/v2/manage/namespaces/team/repos/web/tags/v1.0.0", nil)
+	callSWR(t, srv.URL, "/v3/projects", url.Values{"name": {fakecloud.DefaultSWRRegion}})
+	if a := callSWR(t, srv.URL, "/v2/manage/namespaces/team/repos", nil); a.status != http.StatusNotFound {
+		t.Fatalf("no such call: HTTP %d, want 404", a.status)
+	}
+	for call, want := range map[string]int64{fakecloud.SWRCallListTags: 2, fakecloud.SWRCallShowTag: 1, fakecloud.SWRCallIAMProjects: 1} {
+		if got := fc.SWR.CallCount(call); got != want {
+			t.Errorf("CallCount(%s) = %d, want %d", call, got, want)
+		}
+	}
+	if got := fc.SWR.Requests(); got != 5 {
+		t.Errorf("Requests() = %d, want 5", got)
 	}
 }

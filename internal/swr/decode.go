@@ -111,6 +111,25 @@ func DecodeTags(body []byte, withManifest bool, dst []Tag) ([]Tag, error) {
 	return dst, nil
 }
 
+// DecodeTag reads ShowRepoTag's answer: one tag object and nothing after
+// it. An answer without a tag name is an error.
+func DecodeTag(body []byte, withManifest bool) (Tag, error) {
+	var w wireTagWithManifest
+	var err error
+	if withManifest {
+		err = json.Unmarshal(body, &w)
+	} else {
+		err = json.Unmarshal(body, &w.wireTag) // skips the manifest
+	}
+	if err != nil {
+		return Tag{}, fmt.Errorf("tag: %w", err)
+	}
+	if w.Tag == "" {
+		return Tag{}, errors.New(`tag: no object with a "Tag" name`)
+	}
+	return w.tag(w.Manifest), nil
+}
+
 // ParseContentRange reads the total from "offset-count/total" (or
 // "start-end/total"): the number after the slash.
 func ParseContentRange(h string) (total int, err error) {

@@ -118,20 +118,20 @@ func (c *Client) page(ctx context.Context, path, projectID string, in ListTagsIn
 	p.Total, p.Meta = -1, pageMeta{status: resp.StatusCode, requestID: resp.Header.Get("X-Request-Id")}
 	if cr := resp.Header.Get("Content-Range"); cr != "" {
 		if p.Total, err = ParseContentRange(cr); err != nil {
-			return p, c.decodeFailure(resp, err)
+			return p, c.decodeFailure(callListTags, resp, err)
 		}
 	}
 	if p.Items, err = DecodeTags(resp.Body, in.IncludeManifest, make([]Tag, 0, min(limit, max(p.Total, 0)))); err != nil {
-		return p, c.decodeFailure(resp, err)
+		return p, c.decodeFailure(callListTags, resp, err)
 	}
 	if len(p.Items) > limit {
-		return p, c.decodeFailure(resp, fmt.Errorf("page holds %d tags, more than the %d asked for", len(p.Items), limit))
+		return p, c.decodeFailure(callListTags, resp, fmt.Errorf("page holds %d tags, more than the %d asked for", len(p.Items), limit))
 	}
 	return p, nil
 }
 
-func (c *Client) decodeFailure(resp *transport.Response, err error) error {
-	return &apierror.Error{Cloud: CloudName, Call: callListTags, Kind: apierror.KindDecode, HTTPStatus: resp.StatusCode,
+func (c *Client) decodeFailure(call string, resp *transport.Response, err error) error {
+	return &apierror.Error{Cloud: CloudName, Call: call, Kind: apierror.KindDecode, HTTPStatus: resp.StatusCode,
 		RequestID: resp.Header.Get("X-Request-Id"), Attempts: resp.Attempts,
 		Message: "malformed answer: " + apierror.Snippet(resp.Body), Err: err}
 }
