@@ -1,6 +1,6 @@
-// Package ucloud is a client for UCloud UHub's image listing (the
-// GetRepoImage action), signed with a public and private key the way the
-// official SDK signs. It knows nothing of Terraform.
+// Package ucloud is a client for UCloud UHub's image and tag listings (the
+// GetRepoImage and GetImageTag actions), signed with a public and private
+// key the way the official SDK signs. It knows nothing of Terraform.
 package ucloud
 
 import (
@@ -12,10 +12,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/registry-tools/terraform-provider-registry/internal/apierror"
-	"github.com/registry-tools/terraform-provider-registry/internal/apitime"
 	"github.com/registry-tools/terraform-provider-registry/internal/pager"
 	"github.com/registry-tools/terraform-provider-registry/internal/transport"
 )
@@ -44,6 +42,7 @@ const (
 
 const (
 	callGetRepoImage = "GetRepoImage"
+	callGetImageTag  = "GetImageTag"
 	headerRequestID  = "X-UCLOUD-REQUEST-UUID"
 )
 
@@ -60,7 +59,7 @@ type Config struct {
 	HTTP           *transport.Client
 }
 
-// Client lists UHub images. It is safe for concurrent use.
+// Client lists UHub images and tags. It is safe for concurrent use.
 type Client struct {
 	cfg Config
 }
@@ -88,117 +87,41 @@ func New(cfg Config) (*Client, error) {
 	return &Client{cfg: cfg}, nil
 }
 
-// ListRepoImagesInput selects the images of one repository.
-type ListRepoImagesInput struct {
-	RepoName  string
-	ProjectID string // overrides Config.ProjectID when set
+// projectID is the ProjectId to send: the call's override, else Config's.
+func (c *Client) projectID(override string) string {
+	if override != "" {
+		return override
+	}
+	return c.cfg.ProjectID
 }
 
-// ImageList is a complete listing.
-type ImageList struct {
-	Images     []Image // in the service's order
-	TotalCount int     // as the service reported it
-	Requests   int     // HTTP requests made, retries not counted
-}
-
-// Image is one image of a repository as UHub reports it, times in UTC.
-type Image struct {
-	ImageName  string
-	RepoName   string
-	PullCount  int64
-	CreateTime time.Time
-	UpdateTime time.Time
-	LatestTag  string
-}
-
-// ListRepoImages returns every image of a repository. It reads the first
-// page, takes TotalCount from it and fetches the other pages concurrently
-// (at most MaxConcurrency at once, the first failure cancelling the rest).
-// A TotalCount that changes between pages, fewer images than it promises,
-// or an image on two pages is an error, never a partial list.
-func (c *Client) ListRepoImages(ctx context.Context, in ListRepoImagesInput) (*ImageList, error) {
-	if in.RepoName == "" {
-		return nil, &apierror.Error{Cloud: CloudName, Call: callGetRepoImage, Kind: apierror.KindConfig,
-			Message: "no repository name given"}
-	}
-	projectID := in.ProjectID
-	if projectID == "" {
-		projectID = c.cfg.ProjectID
-	}
-	limit := c.cfg.PageSize
-
-	first, err := c.page(ctx, in.RepoName, projectID, 0, limit)
-	if err != nil {
-		return nil, err
-	}
-	list := &ImageList{Images: first.images, TotalCount: first.total, Requests: 1}
-	got := len(first.images)
-	if got > 0 && got < limit && got < first.total {
-		limit = got // the service capped the page: step by what it gives
-	}
-
-	// An empty first page ends the listing; the count check below decides
-	// whether that is an empty repository or a short answer.
-	if got > 0 && got < first.total {
-		pages := (first.total - got + limit - 1) / limit // pages after the first
-		rest, err := pager.Rest(ctx, pages, c.cfg.MaxConcurrency, func(ctx context.Context, i int) ([]Image, error) {
-			p, err := c.page(ctx, in.RepoName, projectID, got+i*limit, limit)
-			if err != nil {
-				return nil, err
-			}
-			if p.total != first.total {
-				return nil, p.inconsistent(fmt.Sprintf("TotalCount changed from %d to %d while listing: the repository changed; run again", first.total, p.total))
-			}
-			return p.images, nil
-		})
-		if err != nil {
-			return nil, err
-		}
-		list.Requests += pages
-		list.Images = append(list.Images, rest...)
-	}
-	if len(list.Images) != first.total {
-		return nil, first.inconsistent(fmt.Sprintf("TotalCount promised %d images but %d arrived: the listing is incomplete; run again", first.total, len(list.Images)))
-	}
-	return list, checkUnique(list.Images)
-}
-
-type imagePage struct {
-	images    []Image
-	total     int
-	requestID string
-	status    int
-}
-
-func (p *imagePage) inconsistent(msg string) error {
-	return &apierror.Error{Cloud: CloudName, Call: callGetRepoImage, Kind: apierror.KindInconsistent,
-		HTTPStatus: p.status, RequestID: p.requestID, Message: msg}
-}
-
-// page sends one signed GetRepoImage as the SDK does (a POSTed form) and
-// decodes the answer or the service's error.
-func (c *Client) page(ctx context.Context, repo, projectID string, offset, limit int) (*imagePage, error) {
-	form := url.Values{
-		"Action":   {callGetRepoImage},
-		"RepoName": {repo},
-		"Offset":   {strconv.Itoa(offset)},
-		"Limit":    {strconv.Itoa(limit)},
-	}
+// call sends one signed action as the SDK does (a POSTed form) and returns
+// the answer, undecoded. The transport retries throttling and service-side
+// RetCodes; what the answer means is the caller's to decode.
+func (c *Client) call(ctx context.Context, action, projectID string, form url.Values) (*transport.Response, error) {
+	form.Set("Action", action)
 	if projectID != "" {
 		form.Set("ProjectId", projectID)
 	}
 	Sign(form, c.cfg.PublicKey, c.cfg.PrivateKey, c.cfg.SecurityToken)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.cfg.Endpoint, strings.NewReader(form.Encode()))
 	if err != nil {
-		return nil, &apierror.Error{Cloud: CloudName, Call: callGetRepoImage, Kind: apierror.KindConfig, Err: err}
+		return nil, &apierror.Error{Cloud: CloudName, Call: action, Kind: apierror.KindConfig, Err: err}
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
 	resp, err := c.cfg.HTTP.Do(ctx, req, retryableRetCode)
 	if err != nil {
-		return nil, apierror.FromTransport(CloudName, callGetRepoImage, err)
+		return nil, apierror.FromTransport(CloudName, action, err)
 	}
-	return decodePage(resp, repo, limit)
+	return resp, nil
+}
+
+// callPage sends one page's request of an offset-paged action.
+func (c *Client) callPage(ctx context.Context, action, projectID string, form url.Values, offset, limit int) (*transport.Response, error) {
+	form.Set("Offset", strconv.Itoa(offset))
+	form.Set("Limit", strconv.Itoa(limit))
+	return c.call(ctx, action, projectID, form)
 }
 
 // retryableRetCode asks the transport to retry throttling (153) and
@@ -228,80 +151,102 @@ func head(body []byte) (code int, message string, ok bool) {
 	return *h.RetCode, h.Message, true
 }
 
-// wirePage is the JSON of a GetRepoImage answer. RetCode and TotalCount are
-// pointers so that an answer without them is told apart from a zero.
-type wirePage struct {
-	RetCode    *int        `json:"RetCode"`
-	Message    string      `json:"Message"`
-	TotalCount *int        `json:"TotalCount"`
-	ImageSet   []wireImage `json:"ImageSet"`
+// wireHead is what every paged answer carries beside its set. RetCode and
+// TotalCount are pointers so that an answer without them is told apart
+// from a zero.
+type wireHead struct {
+	RetCode    *int   `json:"RetCode"`
+	Message    string `json:"Message"`
+	TotalCount *int   `json:"TotalCount"`
 }
 
-// wireImage is one ImageSet item. The doc calls the times strings while its
-// example shows integers; apitime takes either, and date-time strings too.
-type wireImage struct {
-	ImageName  string       `json:"ImageName"`
-	RepoName   string       `json:"RepoName"`
-	PullCount  int64        `json:"PullCount"`
-	CreateTime apitime.Time `json:"CreateTime"`
-	UpdateTime apitime.Time `json:"UpdateTime"`
-	LatestTag  string       `json:"LatestTag"`
+func (h *wireHead) answerHead() *wireHead { return h }
+
+// wireAnswer is the JSON of one paged action's answer: a wireHead and the
+// set of items (ImageSet, TagSet), counted by size.
+type wireAnswer interface {
+	answerHead() *wireHead
+	size() int
 }
 
-// decodePage turns an answer into a page, or into the error it carries: a
-// non-zero RetCode whatever the HTTP status, an HTTP error status, or an
-// answer that is not a complete GetRepoImage response.
-func decodePage(resp *transport.Response, repo string, limit int) (*imagePage, error) {
-	var w wirePage
-	if err := json.Unmarshal(resp.Body, &w); err != nil {
+// meta is what an error about a page names: its status and request ID.
+type meta struct {
+	status    int
+	requestID string
+}
+
+func (m meta) inconsistent(call, msg string) error {
+	return &apierror.Error{Cloud: CloudName, Call: call, Kind: apierror.KindInconsistent,
+		HTTPStatus: m.status, RequestID: m.requestID, Message: msg}
+}
+
+// decodeAnswer decodes an answer of call into w and returns its TotalCount,
+// or the error it carries: a non-zero RetCode whatever the HTTP status, an
+// HTTP error status, or an answer that is not a complete response (no
+// RetCode, no TotalCount beside items, more items than limit). noun names
+// the items in messages ("images").
+func decodeAnswer(resp *transport.Response, call, noun string, limit int, w wireAnswer) (total int, m meta, err error) {
+	if err := json.Unmarshal(resp.Body, w); err != nil {
 		// An error answer need not have the success shape; read its RetCode alone.
 		if code, msg, ok := head(resp.Body); ok && code != 0 {
-			return nil, retCodeError(resp, code, msg)
+			return 0, m, retCodeError(resp, call, code, msg)
 		}
 		if resp.StatusCode >= 400 {
-			return nil, statusError(resp)
+			return 0, m, statusError(resp, call)
 		}
-		return nil, decodeFailure(resp, err)
+		return 0, m, decodeFailure(resp, call, err)
 	}
-	if w.RetCode == nil {
+	h := w.answerHead()
+	if h.RetCode == nil {
 		if resp.StatusCode >= 400 {
-			return nil, statusError(resp)
+			return 0, m, statusError(resp, call)
 		}
-		return nil, decodeFailure(resp, errors.New("answer has no RetCode"))
+		return 0, m, decodeFailure(resp, call, errors.New("answer has no RetCode"))
 	}
-	if *w.RetCode != 0 {
-		return nil, retCodeError(resp, *w.RetCode, w.Message)
+	if *h.RetCode != 0 {
+		return 0, m, retCodeError(resp, call, *h.RetCode, h.Message)
 	}
 	if resp.StatusCode >= 400 {
-		return nil, statusError(resp)
+		return 0, m, statusError(resp, call)
 	}
-	p := &imagePage{requestID: resp.Header.Get(headerRequestID), status: resp.StatusCode}
 	switch {
-	case w.TotalCount != nil && *w.TotalCount < 0:
-		return nil, decodeFailure(resp, fmt.Errorf("negative TotalCount %d", *w.TotalCount))
-	case w.TotalCount != nil:
-		p.total = *w.TotalCount
-	case len(w.ImageSet) > 0:
+	case h.TotalCount != nil && *h.TotalCount < 0:
+		return 0, m, decodeFailure(resp, call, fmt.Errorf("negative TotalCount %d", *h.TotalCount))
+	case h.TotalCount != nil:
+		total = *h.TotalCount
+	case w.size() > 0:
 		// Without a total the pages cannot be checked: refuse rather than guess.
-		return nil, decodeFailure(resp, errors.New("answer lists images but has no TotalCount"))
+		return 0, m, decodeFailure(resp, call, fmt.Errorf("answer lists %s but has no TotalCount", noun))
 	}
-	if len(w.ImageSet) > limit {
-		return nil, decodeFailure(resp, fmt.Errorf("page holds %d images, more than the %d asked for", len(w.ImageSet), limit))
+	if w.size() > limit {
+		return 0, m, decodeFailure(resp, call, fmt.Errorf("page holds %d %s, more than the %d asked for", w.size(), noun, limit))
 	}
-	p.images = make([]Image, 0, len(w.ImageSet))
-	for i, wi := range w.ImageSet {
-		if wi.ImageName == "" {
-			return nil, decodeFailure(resp, fmt.Errorf("image %d has no ImageName", i))
-		}
-		if wi.RepoName == "" {
-			wi.RepoName = repo // the doc's own example leaves it out
-		}
-		p.images = append(p.images, Image{
-			ImageName: wi.ImageName, RepoName: wi.RepoName, PullCount: wi.PullCount,
-			CreateTime: wi.CreateTime.Time, UpdateTime: wi.UpdateTime.Time, LatestTag: wi.LatestTag,
-		})
+	return total, meta{status: resp.StatusCode, requestID: resp.Header.Get(headerRequestID)}, nil
+}
+
+// listing is an offset-paged action as the pager reads it, its errors in
+// this client's words: noun is what it lists (singular, "image"), holder
+// what holds them ("repository"), whose change is the likely cause of pages
+// that do not add up.
+func listing[T any](c *Client, call, noun, holder string, key func(*T) string,
+	fetch func(ctx context.Context, offset, limit int) (pager.Page[T, meta], error),
+) *pager.Offset[T, meta] {
+	return &pager.Offset[T, meta]{
+		PageSize:    c.cfg.PageSize,
+		Concurrency: c.cfg.MaxConcurrency,
+		Fetch:       fetch,
+		Key:         key,
+		TotalChanged: func(from, to int, m meta) error {
+			return m.inconsistent(call, fmt.Sprintf("TotalCount changed from %d to %d while listing: the %s changed; run again", from, to, holder))
+		},
+		Incomplete: func(promised, arrived int, m meta) error {
+			return m.inconsistent(call, fmt.Sprintf("TotalCount promised %d %ss but %d arrived: the listing is incomplete; run again", promised, noun, arrived))
+		},
+		Duplicate: func(key string) error {
+			return &apierror.Error{Cloud: CloudName, Call: call, Kind: apierror.KindInconsistent,
+				Message: fmt.Sprintf("%s %q arrived on two pages: the %s changed while listing; run again", noun, key, holder)}
+		},
 	}
-	return p, nil
 }
 
 // KindForRetCode classifies a non-zero RetCode by what the user can do.
@@ -323,32 +268,22 @@ func KindForRetCode(code int) apierror.Kind {
 
 // retCodeError is the error of a RetCode; what the user should do about it
 // is the provider's to say, in its own argument names.
-func retCodeError(resp *transport.Response, code int, msg string) error {
-	return &apierror.Error{Cloud: CloudName, Call: callGetRepoImage, Kind: KindForRetCode(code),
+func retCodeError(resp *transport.Response, call string, code int, msg string) error {
+	return &apierror.Error{Cloud: CloudName, Call: call, Kind: KindForRetCode(code),
 		HTTPStatus: resp.StatusCode, Code: strconv.Itoa(code), Message: msg,
 		RequestID: resp.Header.Get(headerRequestID), Attempts: resp.Attempts}
 }
 
 // statusError is an HTTP error status whose body carries no RetCode (a
 // gateway's page, typically).
-func statusError(resp *transport.Response) error {
-	return &apierror.Error{Cloud: CloudName, Call: callGetRepoImage, Kind: apierror.KindForStatus(resp.StatusCode),
+func statusError(resp *transport.Response, call string) error {
+	return &apierror.Error{Cloud: CloudName, Call: call, Kind: apierror.KindForStatus(resp.StatusCode),
 		HTTPStatus: resp.StatusCode, Message: apierror.Snippet(resp.Body),
 		RequestID: resp.Header.Get(headerRequestID), Attempts: resp.Attempts}
 }
 
-func decodeFailure(resp *transport.Response, err error) error {
-	return &apierror.Error{Cloud: CloudName, Call: callGetRepoImage, Kind: apierror.KindDecode,
+func decodeFailure(resp *transport.Response, call string, err error) error {
+	return &apierror.Error{Cloud: CloudName, Call: call, Kind: apierror.KindDecode,
 		HTTPStatus: resp.StatusCode, RequestID: resp.Header.Get(headerRequestID), Attempts: resp.Attempts,
 		Message: "malformed answer: " + apierror.Snippet(resp.Body), Err: err}
-}
-
-// checkUnique rejects a listing with one image on two pages: the repository
-// changed under the listing, so some other image may be missing.
-func checkUnique(images []Image) error {
-	if name, dup := pager.Duplicate(images, func(im *Image) string { return im.ImageName }); dup {
-		return &apierror.Error{Cloud: CloudName, Call: callGetRepoImage, Kind: apierror.KindInconsistent,
-			Message: fmt.Sprintf("image %q arrived on two pages: the repository changed while listing; run again", name)}
-	}
-	return nil
 }

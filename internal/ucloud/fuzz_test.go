@@ -211,16 +211,16 @@ func FuzzDecodePage(f *testing.F) {
 		if page == nil {
 			t.Fatal("no page and no error")
 		}
-		if page.total < 0 {
-			t.Fatalf("negative total %d", page.total)
+		if page.Total < 0 {
+			t.Fatalf("negative total %d", page.Total)
 		}
-		if len(page.images) > limit {
-			t.Fatalf("%d images on a page of %d", len(page.images), limit)
+		if len(page.Items) > limit {
+			t.Fatalf("%d images on a page of %d", len(page.Items), limit)
 		}
-		if page.status != status || page.requestID != "req-1" {
+		if page.Meta.status != status || page.Meta.requestID != "req-1" {
 			t.Fatalf("page lost its status or request id: %+v", page)
 		}
-		for i, im := range page.images {
+		for i, im := range page.Items {
 			if im.ImageName == "" {
 				t.Fatalf("image %d has no name", i)
 			}
@@ -237,8 +237,109 @@ func FuzzDecodePage(f *testing.F) {
 		var raw struct {
 			ImageSet []json.RawMessage `json:"ImageSet"`
 		}
-		if err := json.Unmarshal(body, &raw); err != nil || len(raw.ImageSet) != len(page.images) {
-			t.Fatalf("%d images decoded from %q; encoding/json sees %d (%v)", len(page.images), body, len(raw.ImageSet), err)
+		if err := json.Unmarshal(body, &raw); err != nil || len(raw.ImageSet) != len(page.Items) {
+			t.Fatalf("%d images decoded from %q; encoding/json sees %d (%v)", len(page.Items), body, len(raw.ImageSet), err)
+		}
+	})
+}
+
+const fuzzTagPage = `{"RetCode":0,"Action":"GetImageTagResponse","TotalCount":4,"TagSet":[` +
+	`{"TagName":"1.25","UpdateTime":1530857935,"Digest":"sha256:4c0fdaa8b6341bfdeca5f18f7837462c80cff90527ee35ef185571e1c327beac"},` +
+	`{"TagName":"1.24","UpdateTime":"1530857935","Digest":""},` +
+	`{"TagName":"latest","UpdateTime":"2018-07-06T14:18:55+08:00"},` +
+	`{"TagName":"old","Digest":null}]}`
+
+// FuzzDecodeTagPage feeds decodeTagPage any status and body, with the same
+// promises as FuzzDecodePage: no panic; a page it accepts is a well-formed,
+// zero-RetCode answer whose tags all have names, in TagSet order, times in
+// UTC; a non-zero RetCode is always that error. A missing or empty Digest
+// is never an error on its own.
+func FuzzDecodeTagPage(f *testing.F) {
+	for _, body := range []string{
+		fuzzTagPage,
+		`{"RetCode":0,"TotalCount":0,"TagSet":[]}`,
+		`{"RetCode":0,"TotalCount":0}`,
+		`{"RetCode":0,"TagSet":[{"TagName":"a"}]}`,
+		`{"RetCode":0,"TotalCount":-1,"TagSet":[]}`,
+		`{"RetCode":0,"TotalCount":1,"TagSet":[{"Digest":"sha256:00"}]}`,
+		`{"RetCode":0,"TotalCount":1,"TagSet":[{"TagName":"a","Digest":7}]}`,
+		`{"RetCode":0,"TotalCount":1,"TagSet":[{"TagName":"a","UpdateTime":"soon"}]}`,
+		`{"RetCode":0,"TotalCount":1,"TagSet":[{"TagName":"a","UpdateTime":1e20}]}`,
+		`{"RetCode":0,"TotalCount":1,"TagSet":[null]}`,
+		`{"RetCode":0,"TotalCount":1,"TagSet":{"TagName":"a"}}`,
+		`{"RetCode":0,"TotalCount":1,"ImageSet":[{"ImageName":"a"}]}`,
+		`{"RetCode":230,"Message":"Params [ImageName] not available"}`,
+		`{"RetCode":153,"Message":"throttled"}`,
+		`{"RetCode":171,"TagSet":"wrong type"}`,
+		`{"RetCode":"0"}`,
+		`{"RetCode":0,"TotalCount":1,"TagSet":[{"TagName":"a"}]} trailing`,
+		`<html><body><h1>502 Bad Gateway</h1></body></html>`,
+		``,
+		"\xff\xfe",
+	} {
+		f.Add(200, []byte(body), 100)
+	}
+	f.Add(502, []byte(`<html>Bad Gateway</html>`), 100)
+	f.Add(403, []byte(`{"RetCode":299,"Message":"denied"}`), 100)
+	f.Add(200, []byte(fuzzTagPage), 1)
+	f.Fuzz(func(t *testing.T, status int, body []byte, limit int) {
+		if limit < 1 {
+			limit = 1
+		}
+		limit = 1 + (limit-1)%5000
+		resp := &transport.Response{StatusCode: status, Header: http.Header{}, Body: body, Attempts: 1}
+		resp.Header.Set(headerRequestID, "req-1")
+
+		page, err := decodeTagPage(resp, limit)
+		page2, err2 := decodeTagPage(resp, limit)
+		if (err == nil) != (err2 == nil) || !reflect.DeepEqual(page, page2) || (err != nil && err.Error() != err2.Error()) {
+			t.Fatalf("decodeTagPage not deterministic: %+v, %v then %+v, %v", page, err, page2, err2)
+		}
+		code, _, hasCode := head(body)
+		if err != nil {
+			if page != nil {
+				t.Fatalf("decodeTagPage failed (%v) but returned a page", err)
+			}
+			var ae *apierror.Error
+			if !errors.As(err, &ae) {
+				t.Fatalf("error %T %v is not an *apierror.Error", err, err)
+			}
+			if ae.Cloud != CloudName || ae.Call != callGetImageTag || ae.HTTPStatus != status || ae.RequestID != "req-1" {
+				t.Fatalf("error lost its context: %+v", ae)
+			}
+			if hasCode && code != 0 {
+				if ae.Code != strconv.Itoa(code) || ae.Kind != KindForRetCode(code) {
+					t.Fatalf("RetCode %d reported as code %q kind %v", code, ae.Code, ae.Kind)
+				}
+			} else if ae.Code != "" {
+				t.Fatalf("error has code %q but the body has no non-zero RetCode", ae.Code)
+			}
+			return
+		}
+		if status >= 400 || !json.Valid(body) || !hasCode || code != 0 {
+			t.Fatalf("decodeTagPage accepted HTTP %d %q", status, body)
+		}
+		if page == nil || page.Total < 0 || len(page.Items) > limit {
+			t.Fatalf("bad page %+v for limit %d", page, limit)
+		}
+		if page.Meta.status != status || page.Meta.requestID != "req-1" {
+			t.Fatalf("page lost its status or request id: %+v", page.Meta)
+		}
+		var raw struct {
+			TagSet []struct {
+				TagName string `json:"TagName"`
+			} `json:"TagSet"`
+		}
+		if err := json.Unmarshal(body, &raw); err != nil || len(raw.TagSet) != len(page.Items) {
+			t.Fatalf("%d tags decoded from %q; encoding/json sees %d (%v)", len(page.Items), body, len(raw.TagSet), err)
+		}
+		for i, tg := range page.Items {
+			if tg.TagName == "" || tg.TagName != raw.TagSet[i].TagName {
+				t.Fatalf("tag %d is %q, TagSet says %q", i, tg.TagName, raw.TagSet[i].TagName)
+			}
+			if tg.UpdateTime.Location() != time.UTC {
+				t.Fatalf("tag %d: time %v not UTC", i, tg.UpdateTime)
+			}
 		}
 	})
 }
