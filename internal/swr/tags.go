@@ -135,3 +135,25 @@ func (c *Client) decodeFailure(call string, resp *transport.Response, err error)
 		RequestID: resp.Header.Get("X-Request-Id"), Attempts: resp.Attempts,
 		Message: "malformed answer: " + apierror.Snippet(resp.Body), Err: err}
 }
+
+// WalkStats says what WalkTags read.
+type WalkStats struct {
+	Total    int // as Content-Range reported it on the first page; -1 without one
+	Seen     int // tags read
+	Requests int // listing requests made, retries and the IAM lookup not counted
+}
+
+// WalkTags reads a repository's tags newest first (the service's order),
+// one page of the largest size at a time, and hands each page to visit
+// until visit returns false or every tag is read. The caller decides when
+// it has read enough. On what it read it checks as ListTags does: a tag on
+// two pages or a total that changes is an error and, when it read to the
+// end, so is a count that does not match the total.
+func (c *Client) WalkTags(ctx context.Context, in ListTagsInput, visit func(page []Tag) (more bool)) (WalkStats, error) {
+	o, err := c.tagPager(ctx, in)
+	if err != nil {
+		return WalkStats{}, err
+	}
+	st, err := o.Walk(ctx, visit)
+	return WalkStats{Total: st.Total, Seen: st.Seen, Requests: st.Requests}, err
+}
