@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/registry-tools/terraform-provider-registry/internal/swr"
+	"github.com/registry-tools/terraform-provider-registry/internal/swr/sign"
 )
 
 // swrCodeTagNotFound answers ShowRepoTag for a tag that does not exist. SWR
@@ -129,32 +130,32 @@ func (s *SWR) authenticate(w http.ResponseWriter, r *http.Request) (akSK, ok boo
 		}
 		return false, true
 	}
-	ak, signed, sig, parsed := swr.ParseAuthorization(r.Header.Get("Authorization"))
+	auth, parsed := sign.ParseAuthorization(r.Header.Get("Authorization"))
 	if !parsed {
 		swrError(w, http.StatusUnauthorized, "APIGW.0301", "Incorrect IAM authentication information: Authorization header missing or malformed")
 		return false, false
 	}
 	s.mu.Lock()
-	key, known := s.keys[ak]
+	key, known := s.keys[auth.AccessKey]
 	s.mu.Unlock()
 	if !known {
-		swrError(w, http.StatusUnauthorized, "APIGW.0301", "Incorrect IAM authentication information: ak "+ak+" not exist")
+		swrError(w, http.StatusUnauthorized, "APIGW.0301", "Incorrect IAM authentication information: ak "+auth.AccessKey+" not exist")
 		return false, false
 	}
-	if !slices.Contains(signed, "host") || !slices.Contains(signed, "x-sdk-date") {
+	if !slices.Contains(auth.SignedHeaders, "host") || !slices.Contains(auth.SignedHeaders, "x-sdk-date") {
 		swrError(w, http.StatusUnauthorized, "APIGW.0301", "Incorrect IAM authentication information: host and x-sdk-date must be signed")
 		return false, false
 	}
-	date, err := time.Parse("20060102T150405Z", r.Header.Get("X-Sdk-Date"))
+	date, err := time.Parse(sign.DateFormat, r.Header.Get(sign.DateHeader))
 	if err != nil || time.Since(date).Abs() > swrSignatureMaxSkew {
 		swrError(w, http.StatusUnauthorized, "APIGW.0301", "Incorrect IAM authentication information: X-Sdk-Date missing or more than 15 minutes off")
 		return false, false
 	}
-	if key.token != "" && (r.Header.Get("X-Security-Token") != key.token || !slices.Contains(signed, "x-security-token")) {
+	if key.token != "" && (r.Header.Get("X-Security-Token") != key.token || !slices.Contains(auth.SignedHeaders, "x-security-token")) {
 		swrError(w, http.StatusUnauthorized, "APIGW.0301", "Incorrect IAM authentication information: temporary access key needs a valid, signed X-Security-Token")
 		return false, false
 	}
-	if swr.ExpectedSignature(r, signed, nil, key.secret) != sig {
+	if !sign.Verify(r, nil, auth, key.secret) {
 		swrError(w, http.StatusUnauthorized, "APIGW.0301", "Incorrect IAM authentication information: verify aksk signature fail")
 		return false, false
 	}

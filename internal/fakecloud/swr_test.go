@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/registry-tools/terraform-provider-registry/internal/fakecloud"
-	"github.com/registry-tools/terraform-provider-registry/internal/swr"
+	"github.com/registry-tools/terraform-provider-registry/internal/swr/sign"
 )
 
 // swrAnswer is one answer of the fake SWR: the status, the headers and the
@@ -35,7 +35,7 @@ func callSWR(t *testing.T, base, path string, q url.Values) swrAnswer {
 		t.Fatal(err)
 	}
 	req.Header.Set("X-Project-Id", fakecloud.DefaultSWRProjectID)
-	swr.Sign(req, nil, fakecloud.DefaultSWRAccessKey, fakecloud.DefaultSWRSecretKey, time.Now())
+	sign.Sign(req, nil, fakecloud.DefaultSWRAccessKey, fakecloud.DefaultSWRSecretKey, time.Now())
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

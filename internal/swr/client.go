@@ -1,6 +1,6 @@
-// Package swr is a client for Huawei Cloud SWR's tag listing, signed with
-// AK/SK (SDK-HMAC-SHA256) or authorised by an IAM token. It knows nothing of
-// Terraform.
+// Package swr is a client for Huawei Cloud SWR's tags (ListRepositoryTags,
+// ShowRepoTag), signed with AK/SK (SDK-HMAC-SHA256, package sign) or
+// authorised by an IAM token. It knows nothing of Terraform.
 package swr
 
 import (
@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/registry-tools/terraform-provider-registry/internal/apierror"
+	"github.com/registry-tools/terraform-provider-registry/internal/swr/sign"
 	"github.com/registry-tools/terraform-provider-registry/internal/transport"
 )
 
@@ -100,7 +101,7 @@ func (c *Client) get(ctx context.Context, call, base, path string, query url.Val
 		if c.cfg.SecurityToken != "" {
 			req.Header.Set("X-Security-Token", c.cfg.SecurityToken)
 		}
-		Sign(req, nil, c.cfg.AccessKey, c.cfg.SecretKey, c.cfg.Now())
+		sign.Sign(req, nil, c.cfg.AccessKey, c.cfg.SecretKey, c.cfg.Now())
 	}
 	resp, err := c.cfg.HTTP.Do(ctx, req, nil)
 	if err != nil {

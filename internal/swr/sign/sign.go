@@ -1,4 +1,9 @@
-package swr
+// Package sign is Huawei Cloud's "SDK-HMAC-SHA256" request signature, both
+// sides of it: Sign for the SWR client, ParseAuthorization and Verify for a
+// server checking a request, as the fake SWR and IAM do. It is the official
+// SDK's core/auth/signer written again (see API-NOTES) so that the provider
+// binary does not carry the SDK; the tests prove it against the SDK.
+package sign
 
 import (
 	"crypto/hmac"
@@ -11,32 +16,30 @@ import (
 	"time"
 )
 
-// Huawei Cloud's "SDK-HMAC-SHA256" request signature, as the official SDK's
-// core/auth/signer computes it (see API-NOTES). Written here so the provider
-// binary does not carry the SDK; signer_test.go proves it against the SDK.
+// The algorithm's name, and its date header and format.
 const (
-	signAlgorithm  = "SDK-HMAC-SHA256"
-	headerSdkDate  = "X-Sdk-Date"
-	sdkDateFormat  = "20060102T150405Z"
-	emptyBodySHA   = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-	headerSecToken = "X-Security-Token"
+	Algorithm  = "SDK-HMAC-SHA256"
+	DateHeader = "X-Sdk-Date"
+	DateFormat = "20060102T150405Z"
+
+	emptyBodySHA = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 )
 
 // Sign adds X-Sdk-Date and Authorization to req, signing every header it
 // carries (plus host) except Content-Type and names holding '_'.
 // body is the request body (nil for a GET).
 func Sign(req *http.Request, body []byte, accessKey, secretKey string, now time.Time) {
-	req.Header.Set(headerSdkDate, now.UTC().Format(sdkDateFormat))
+	req.Header.Set(DateHeader, now.UTC().Format(DateFormat))
 	signed := signedHeaderNames(req)
-	sig := signature(secretKey, req.Header.Get(headerSdkDate), canonicalRequest(req, signed, body))
-	req.Header.Set("Authorization", signAlgorithm+" Access="+accessKey+", SignedHeaders="+strings.Join(signed, ";")+", Signature="+sig)
+	sig := signature(secretKey, req.Header.Get(DateHeader), canonicalRequest(req, signed, body))
+	req.Header.Set("Authorization", Algorithm+" Access="+accessKey+", SignedHeaders="+strings.Join(signed, ";")+", Signature="+sig)
 }
 
 // signature is the hex HMAC-SHA256 of the string to sign, keyed by the SK.
 func signature(secretKey, sdkDate, canonical string) string {
 	sum := sha256.Sum256([]byte(canonical))
 	mac := hmac.New(sha256.New, []byte(secretKey))
-	mac.Write([]byte(signAlgorithm + "\n" + sdkDate + "\n" + hex.EncodeToString(sum[:])))
+	mac.Write([]byte(Algorithm + "\n" + sdkDate + "\n" + hex.EncodeToString(sum[:])))
 	return hex.EncodeToString(mac.Sum(nil))
 }
 
@@ -148,30 +151,39 @@ func escape(s string) string {
 	return b.String()
 }
 
-// ParseAuthorization splits an SDK-HMAC-SHA256 Authorization header into the
-// access key, the signed header names and the signature, as the service does
-// before it recomputes the signature (the fake SWR uses it).
-func ParseAuthorization(h string) (accessKey string, signedHeaders []string, sig string, ok bool) {
-	rest, found := strings.CutPrefix(h, signAlgorithm+" ")
+// Authorization is what an SDK-HMAC-SHA256 Authorization header carries.
+type Authorization struct {
+	AccessKey     string
+	SignedHeaders []string // lower-case names, as the client listed them
+	Signature     string   // hex
+}
+
+// ParseAuthorization splits an Authorization header as the service does
+// before it recomputes the signature; ok is false when it is not an
+// SDK-HMAC-SHA256 header naming a key, the signed headers and a signature.
+func ParseAuthorization(h string) (auth Authorization, ok bool) {
+	rest, found := strings.CutPrefix(h, Algorithm+" ")
 	if !found {
-		return "", nil, "", false
+		return Authorization{}, false
 	}
 	for _, part := range strings.Split(rest, ",") {
 		k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
 		switch k {
 		case "Access":
-			accessKey = v
+			auth.AccessKey = v
 		case "SignedHeaders":
-			signedHeaders = strings.Split(v, ";")
+			auth.SignedHeaders = strings.Split(v, ";")
 		case "Signature":
-			sig = v
+			auth.Signature = v
 		}
 	}
-	return accessKey, signedHeaders, sig, accessKey != "" && sig != "" && len(signedHeaders) > 0
+	return auth, auth.AccessKey != "" && auth.Signature != "" && len(auth.SignedHeaders) > 0
 }
 
-// ExpectedSignature is the signature the server computes for req over the
-// headers the client claims to have signed.
-func ExpectedSignature(req *http.Request, signedHeaders []string, body []byte, secretKey string) string {
-	return signature(secretKey, req.Header.Get(headerSdkDate), canonicalRequest(req, signedHeaders, body))
+// Verify reports whether auth's signature is the one secretKey gives req
+// (with body, nil for a GET) over the headers auth names. Which headers must
+// be signed and how old X-Sdk-Date may be are the server's own rules.
+func Verify(req *http.Request, body []byte, auth Authorization, secretKey string) bool {
+	want := signature(secretKey, req.Header.Get(DateHeader), canonicalRequest(req, auth.SignedHeaders, body))
+	return hmac.Equal([]byte(want), []byte(auth.Signature))
 }

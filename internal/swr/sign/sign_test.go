@@ -1,4 +1,4 @@
-package swr
+package sign
 
 import (
 	"bytes"
@@ -55,11 +55,11 @@ func TestSignLeavesOutUnderscoreAndContentTypeHeaders(t *testing.T) {
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X_Custom", "v")
 	Sign(req, nil, "AK", "SK", time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
-	ak, signed, _, ok := ParseAuthorization(req.Header.Get("Authorization"))
-	if !ok || ak != "AK" {
+	auth, ok := ParseAuthorization(req.Header.Get("Authorization"))
+	if !ok || auth.AccessKey != "AK" {
 		t.Fatalf("unparsable Authorization %q", req.Header.Get("Authorization"))
 	}
-	if got, want := strings.Join(signed, ";"), "host;x-project-id;x-sdk-date;x-security-token"; got != want {
+	if got, want := strings.Join(auth.SignedHeaders, ";"), "host;x-project-id;x-sdk-date;x-security-token"; got != want {
 		t.Fatalf("signed headers %s, want %s", got, want)
 	}
 	if req.Header.Get("X-Sdk-Date") != "20260102T030405Z" {
@@ -110,7 +110,7 @@ func randomRequest(rng *rand.Rand) generatedRequest {
 		headers: map[string]string{"Host": "", "X-Project-Id": randomString(rng, "0123456789abcdef", 32)},
 		ak:      randomString(rng, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 20),
 		sk:      randomString(rng, "abcdefghijklmnopqrstuvwxyz0123456789", 40),
-		date:    time.Unix(rng.Int64N(4e9), 0).UTC().Format(sdkDateFormat),
+		date:    time.Unix(rng.Int64N(4e9), 0).UTC().Format(DateFormat),
 	}
 	c.headers["Host"] = c.host
 	var segs []string
@@ -183,7 +183,47 @@ func ourAuthorization(t *testing.T, c generatedRequest) string {
 			req.Header.Set(k, v)
 		}
 	}
-	date, _ := time.Parse(sdkDateFormat, c.date)
+	date, _ := time.Parse(DateFormat, c.date)
 	Sign(req, c.body, c.ak, c.sk, date)
 	return req.Header.Get("Authorization")
+}
+
+// TestVerifyAcceptsOnlyTheSignedRequest: what a server recomputes matches
+// the client's signature, and fails when the request or the key differ.
+func TestVerifyAcceptsOnlyTheSignedRequest(t *testing.T) {
+	signed := func() *http.Request {
+		req, _ := http.NewRequest(http.MethodGet, "https://swr-api.cn-north-4.myhuaweicloud.com/v2/manage/namespaces/ns/repos/a$b/tags/v1?limit=1000&offset=0", nil)
+		req.Header.Set("X-Project-Id", "p1")
+		Sign(req, nil, "AK", "SK", time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
+		return req
+	}
+	verify := func(req *http.Request, secret string) bool {
+		auth, ok := ParseAuthorization(req.Header.Get("Authorization"))
+		return ok && Verify(req, nil, auth, secret)
+	}
+	if !verify(signed(), "SK") {
+		t.Fatal("the signed request does not verify")
+	}
+	tampered := map[string]func(*http.Request){
+		"query":             func(r *http.Request) { r.URL.RawQuery = "limit=1000&offset=1000" },
+		"path":              func(r *http.Request) { r.URL.Path = "/v2/manage/namespaces/ns/repos/a$b/tags/v2" },
+		"signed header":     func(r *http.Request) { r.Header.Set("X-Project-Id", "p2") },
+		"date":              func(r *http.Request) { r.Header.Set(DateHeader, "20260102T030406Z") },
+		"signature trimmed": func(r *http.Request) { r.Header.Set("Authorization", r.Header.Get("Authorization")[:len(r.Header.Get("Authorization"))-1]) },
+	}
+	for name, change := range tampered {
+		req := signed()
+		change(req)
+		if verify(req, "SK") {
+			t.Errorf("%s changed: still verifies", name)
+		}
+	}
+	if verify(signed(), "another SK") {
+		t.Error("verifies with another secret key")
+	}
+	for _, h := range []string{"", "SDK-HMAC-SHA256 Access=AK", "AWS4-HMAC-SHA256 Access=AK, SignedHeaders=host, Signature=00", "SDK-HMAC-SHA256 SignedHeaders=host, Signature=00"} {
+		if _, ok := ParseAuthorization(h); ok {
+			t.Errorf("ParseAuthorization(%q) accepted", h)
+		}
+	}
 }
