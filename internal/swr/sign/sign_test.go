@@ -205,11 +205,13 @@ func TestVerifyAcceptsOnlyTheSignedRequest(t *testing.T) {
 		t.Fatal("the signed request does not verify")
 	}
 	tampered := map[string]func(*http.Request){
-		"query":             func(r *http.Request) { r.URL.RawQuery = "limit=1000&offset=1000" },
-		"path":              func(r *http.Request) { r.URL.Path = "/v2/manage/namespaces/ns/repos/a$b/tags/v2" },
-		"signed header":     func(r *http.Request) { r.Header.Set("X-Project-Id", "p2") },
-		"date":              func(r *http.Request) { r.Header.Set(DateHeader, "20260102T030406Z") },
-		"signature trimmed": func(r *http.Request) { r.Header.Set("Authorization", r.Header.Get("Authorization")[:len(r.Header.Get("Authorization"))-1]) },
+		"query":         func(r *http.Request) { r.URL.RawQuery = "limit=1000&offset=1000" },
+		"path":          func(r *http.Request) { r.URL.Path = "/v2/manage/namespaces/ns/repos/a$b/tags/v2" },
+		"signed header": func(r *http.Request) { r.Header.Set("X-Project-Id", "p2") },
+		"date":          func(r *http.Request) { r.Header.Set(DateHeader, "20260102T030406Z") },
+		"signature trimmed": func(r *http.Request) {
+			r.Header.Set("Authorization", r.Header.Get("Authorization")[:len(r.Header.Get("Authorization"))-1])
+		},
 	}
 	for name, change := range tampered {
 		req := signed()
