@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -339,7 +340,8 @@ type ppioWireImage struct {
 	Tags      []ppioWireTag `json:"tags"`
 }
 
-// ServeHTTP fakes the image listing.
+// ServeHTTP fakes the API: the checks every call shares (the bearer key,
+// a known path and method), then the call's own handler.
 func (p *PPIO) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Request-Id", p.requestID())
 	if p.intercept(w, r) {
@@ -365,78 +367,105 @@ func (p *PPIO) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ppioError(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "method "+r.Method+" not allowed")
 		return
 	}
+	p.listImages(w, r)
+}
 
-	q := r.URL.Query()
-	typ, name, cur := q.Get("type"), q.Get("name"), q.Get("cursor")
-	if typ != "" && !slices.Contains(ppioTypes, typ) {
-		ppioError(w, http.StatusBadRequest, "INVALID_PARAMETER", "type must be one of base, community, private")
+// ppioListQuery is a GET /gpus/v2/images query, checked.
+type ppioListQuery struct {
+	typ, name     string
+	offset, limit int // offset from the cursor; limit capped at PPIOMaxPageSize
+}
+
+// listImages serves GET /gpus/v2/images: one page of the images that
+// match, in ID order, and the cursor of the next.
+func (p *PPIO) listImages(w http.ResponseWriter, r *http.Request) {
+	q, ok := p.parseListQuery(w, r.URL.Query())
+	if !ok {
 		return
 	}
-	if utf8.RuneCountInString(name) > ppioMaxNameLen {
-		ppioError(w, http.StatusBadRequest, "INVALID_PARAMETER", "name must be at most 255 characters")
-		return
-	}
-	limit := ppioDefaultPageSize
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			ppioError(w, http.StatusBadRequest, "INVALID_PARAMETER", "limit must be an integer >= 0")
-			return
-		}
-		if n > 0 {
-			limit = n
-		}
-	}
-	limit = min(limit, PPIOMaxPageSize)
-	if len(cur) > ppioMaxCursorLen {
-		ppioError(w, http.StatusBadRequest, "INVALID_PARAMETER", "cursor must be at most 1024 characters")
-		return
-	}
-	offset := 0
-	if cur != "" {
-		var ok bool
-		if offset, ok = p.parseCursor(cur, typ, name); !ok {
-			ppioError(w, http.StatusBadRequest, "INVALID_CURSOR", "cursor is invalid or belongs to another query")
-			return
-		}
-	}
-
-	p.mu.Lock()
-	var page []PPIOImage
-	total := 0
-	lname := strings.ToLower(name)
-	for _, img := range p.images {
-		if (typ != "" && img.Type != typ) || (name != "" && !strings.Contains(strings.ToLower(img.Name), lname)) {
-			continue
-		}
-		if total >= offset && total < offset+limit {
-			page = append(page, ppioCopy(img))
-		}
-		total++
-	}
-	repeating := p.repeating
-	p.mu.Unlock()
-
+	page, total, repeating := p.selectPage(q)
 	out := struct {
 		Data       []ppioWireImage `json:"data"`
 		NextCursor string          `json:"next_cursor"`
 		HasMore    bool            `json:"has_more"`
 	}{Data: make([]ppioWireImage, 0, len(page))}
 	for _, img := range page {
-		wi := ppioWireImage{ID: img.ID, Name: img.Name, Image: img.Image, Type: img.Type,
-			CreatedAt: img.CreatedAt.Unix(), Tags: make([]ppioWireTag, 0, len(img.Tags))}
-		wi.Status.Status, wi.Status.Error, wi.Status.Message = img.Status, img.StatusError, img.StatusMessage
-		for _, t := range img.Tags {
-			wi.Tags = append(wi.Tags, ppioWireTag(t))
-		}
-		out.Data = append(out.Data, wi)
+		out.Data = append(out.Data, ppioWire(img))
 	}
-	if next := offset + len(page); next < total {
-		out.NextCursor, out.HasMore = p.cursor(next, typ, name), true
+	if next := q.offset + len(page); next < total {
+		out.NextCursor, out.HasMore = p.cursor(next, q.typ, q.name), true
 	}
 	if repeating {
-		out.NextCursor, out.HasMore = p.cursor(limit, typ, name), true
+		out.NextCursor, out.HasMore = p.cursor(q.limit, q.typ, q.name), true
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(out)
+}
+
+// parseListQuery checks type, name, limit and cursor as the doc bounds
+// them, answering the first bad one itself.
+func (p *PPIO) parseListQuery(w http.ResponseWriter, v url.Values) (ppioListQuery, bool) {
+	q := ppioListQuery{typ: v.Get("type"), name: v.Get("name"), limit: ppioDefaultPageSize}
+	if q.typ != "" && !slices.Contains(ppioTypes, q.typ) {
+		ppioError(w, http.StatusBadRequest, "INVALID_PARAMETER", "type must be one of base, community, private")
+		return q, false
+	}
+	if utf8.RuneCountInString(q.name) > ppioMaxNameLen {
+		ppioError(w, http.StatusBadRequest, "INVALID_PARAMETER", "name must be at most 255 characters")
+		return q, false
+	}
+	if s := v.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 {
+			ppioError(w, http.StatusBadRequest, "INVALID_PARAMETER", "limit must be an integer >= 0")
+			return q, false
+		}
+		if n > 0 {
+			q.limit = n
+		}
+	}
+	q.limit = min(q.limit, PPIOMaxPageSize)
+	cur := v.Get("cursor")
+	if len(cur) > ppioMaxCursorLen {
+		ppioError(w, http.StatusBadRequest, "INVALID_PARAMETER", "cursor must be at most 1024 characters")
+		return q, false
+	}
+	if cur != "" {
+		var ok bool
+		if q.offset, ok = p.parseCursor(cur, q.typ, q.name); !ok {
+			ppioError(w, http.StatusBadRequest, "INVALID_CURSOR", "cursor is invalid or belongs to another query")
+			return q, false
+		}
+	}
+	return q, true
+}
+
+// selectPage returns the page of images q asks for (copies), how many
+// match in all, and whether SetRepeatingCursor is on. The type filter is
+// exact; the name filter a case-insensitive substring.
+func (p *PPIO) selectPage(q ppioListQuery) (page []PPIOImage, total int, repeating bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	lname := strings.ToLower(q.name)
+	for _, img := range p.images {
+		if (q.typ != "" && img.Type != q.typ) || (q.name != "" && !strings.Contains(strings.ToLower(img.Name), lname)) {
+			continue
+		}
+		if total >= q.offset && total < q.offset+q.limit {
+			page = append(page, ppioCopy(img))
+		}
+		total++
+	}
+	return page, total, p.repeating
+}
+
+// ppioWire is an image as the API writes it.
+func ppioWire(img PPIOImage) ppioWireImage {
+	wi := ppioWireImage{ID: img.ID, Name: img.Name, Image: img.Image, Type: img.Type,
+		CreatedAt: img.CreatedAt.Unix(), Tags: make([]ppioWireTag, 0, len(img.Tags))}
+	wi.Status.Status, wi.Status.Error, wi.Status.Message = img.Status, img.StatusError, img.StatusMessage
+	for _, t := range img.Tags {
+		wi.Tags = append(wi.Tags, ppioWireTag(t))
+	}
+	return wi
 }
