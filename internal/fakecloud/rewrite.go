@@ -21,11 +21,24 @@ type Rewrite struct {
 
 type pendingRewrite struct {
 	Rewrite
-	left int
+	left int // answers still to rewrite; unlimited when < 0
 }
 
 // AddRewrite applies rw to the next n requests it matches.
 func (c *Cloud) AddRewrite(n int, rw Rewrite) {
+	if n <= 0 {
+		return
+	}
+	c.addRewrite(n, rw)
+}
+
+// RewriteEvery applies rw to every request it matches for as long as the
+// fake serves. A fault that is a property of the page (every attempt,
+// retries included, gets it) reaches the client however slow the machine:
+// a retry cannot step around it the way it steps around a one-shot edit.
+func (c *Cloud) RewriteEvery(rw Rewrite) { c.addRewrite(-1, rw) }
+
+func (c *Cloud) addRewrite(n int, rw Rewrite) {
 	c.rewriteMu.Lock()
 	defer c.rewriteMu.Unlock()
 	c.rewrites = append(c.rewrites, &pendingRewrite{Rewrite: rw, left: n})
@@ -50,9 +63,11 @@ func (c *Cloud) takeRewrite(r *http.Request) *pendingRewrite {
 	}
 	for i, rw := range c.rewrites {
 		if rw.Match == nil || rw.Match(r, params) {
-			rw.left--
-			if rw.left <= 0 {
-				c.rewrites = append(c.rewrites[:i], c.rewrites[i+1:]...)
+			if rw.left > 0 {
+				rw.left--
+				if rw.left == 0 {
+					c.rewrites = append(c.rewrites[:i], c.rewrites[i+1:]...)
+				}
 			}
 			return rw
 		}

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -24,6 +25,13 @@ import (
 // applies to, with the outcome a user gets: the complete list (after
 // retries) or one diagnostic naming the cloud, the call, the status or code,
 // and what to do. A fault never yields a partial list.
+//
+// No outcome depends on the machine's speed. A fault that is not about time
+// is served on the first attempt of the first page, or rewritten into every
+// attempt of its page, under a request timeout no page comes near; only the
+// stall cases run with a short timeout, and their stall lasts until the
+// client gives up (StallFault returns when the request's context ends), so
+// it never finishes early.
 
 const (
 	matrixSWRTags     = 2500    // 3 pages of 1000
@@ -31,15 +39,32 @@ const (
 	matrixPPIOImages  = 137     // 3 pages at the fake's cap of 50
 	matrixMaxRetries  = 3       // so "after 4 attempts"
 	matrixBodyLimit   = 2 << 20 // above a 1,000-tag SWR page with manifests
-	matrixReqTimeout  = "300ms"
 	matrixHTMLGateway = "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>"
+
+	// matrixReqTimeout is the request_timeout of every case not about time:
+	// an attempt that reached it would be a hang, not a slow machine.
+	matrixReqTimeout = "2m"
+	// matrixStallTimeout is the request_timeout when every attempt stalls:
+	// each one ends by the timeout, whatever the machine's speed.
+	matrixStallTimeout = "300ms"
+	// matrixStallOnceTimeout is the request_timeout when one attempt stalls
+	// and the listing must then complete: the other attempts, 1,000-tag
+	// pages under the race detector included, must each stay under it.
+	matrixStallOnceTimeout = "5s"
 )
 
+// matrixCloud is one cloud's data source as the matrix reads it.
 type matrixCloud struct {
 	name     string // as in diagnostics, "Huawei Cloud SWR ListRepositoryTags"
+	addr     string // the data source's address in config
 	config   string // the data source block
 	listAttr string // the list attribute holding every item
 	items    int
+	pageSize int // items on each page the fake serves
+	// seed stores the items in this cloud's fake.
+	seed func(fc *fakecloud.Cloud)
+	// queue queues a fault for the next n requests to this cloud's fake.
+	queue func(fc *fakecloud.Cloud, n int, f fakecloud.Fault)
 	// page matches the request for the page after the first n items.
 	page func(n int) func(*http.Request, url.Values) bool
 	// items of a decoded page body, and how to write them back.
@@ -50,8 +75,11 @@ type matrixCloud struct {
 var matrixClouds = map[string]matrixCloud{
 	"swr": {
 		name:     "Huawei Cloud SWR ListRepositoryTags",
+		addr:     "data.registry_swr_tags.m",
 		config:   "data \"registry_swr_tags\" \"m\" {\n  namespace  = \"team\"\n  repository = \"web\"\n}",
-		listAttr: "tags", items: matrixSWRTags,
+		listAttr: "tags", items: matrixSWRTags, pageSize: 1000,
+		seed:  func(fc *fakecloud.Cloud) { fc.SWR.GenerateTags("team", "web", matrixSWRTags) },
+		queue: func(fc *fakecloud.Cloud, n int, f fakecloud.Fault) { fc.SWR.Inject(n, f) },
 		page: func(n int) func(*http.Request, url.Values) bool {
 			return func(r *http.Request, p url.Values) bool {
 				return strings.HasSuffix(r.URL.Path, "/tags") && p.Get("offset") == fmt.Sprint(n)
@@ -66,8 +94,11 @@ var matrixClouds = map[string]matrixCloud{
 	},
 	"ucloud": {
 		name:     "UCloud UHub GetRepoImage",
+		addr:     "data.registry_ucloud_repo_images.m",
 		config:   `data "registry_ucloud_repo_images" "m" { repo_name = "shop" }`,
-		listAttr: "images", items: matrixUHubImages,
+		listAttr: "images", items: matrixUHubImages, pageSize: 20,
+		seed:  func(fc *fakecloud.Cloud) { fc.UHub.GenerateImages("shop", matrixUHubImages) },
+		queue: func(fc *fakecloud.Cloud, n int, f fakecloud.Fault) { fc.UHub.Inject(n, f) },
 		page: func(n int) func(*http.Request, url.Values) bool {
 			return func(_ *http.Request, p url.Values) bool {
 				return p.Get("Action") == "GetRepoImage" && p.Get("Offset") == fmt.Sprint(n)
@@ -83,8 +114,11 @@ var matrixClouds = map[string]matrixCloud{
 	},
 	"ppio": {
 		name:     "PPIO ListImages",
+		addr:     "data.registry_ppio_images.m",
 		config:   `data "registry_ppio_images" "m" {}`,
-		listAttr: "images", items: matrixPPIOImages,
+		listAttr: "images", items: matrixPPIOImages, pageSize: 50,
+		seed:  func(fc *fakecloud.Cloud) { fc.PPIO.GenerateImages(matrixPPIOImages) },
+		queue: func(fc *fakecloud.Cloud, n int, f fakecloud.Fault) { fc.PPIO.Inject(n, f) },
 		page: func(n int) func(*http.Request, url.Values) bool {
 			// Cursors are opaque: the first page has none, the rest one each.
 			return func(r *http.Request, p url.Values) bool {
@@ -101,19 +135,7 @@ var matrixClouds = map[string]matrixCloud{
 	},
 }
 
-// inject queues a fault on the fake of one cloud.
-func inject(fc *fakecloud.Cloud, cloud string, n int, f fakecloud.Fault) {
-	switch cloud {
-	case "swr":
-		fc.SWR.Inject(n, f)
-	case "ucloud":
-		fc.UHub.Inject(n, f)
-	case "ppio":
-		fc.PPIO.Inject(n, f)
-	}
-}
-
-func matrixProviderConfig(url string) string {
+func matrixProviderConfig(url, requestTimeout string) string {
 	return fmt.Sprintf(`
 provider "registry" {
   max_retries     = %d
@@ -135,7 +157,7 @@ provider "registry" {
     endpoint = %q
   }
 }
-`, matrixMaxRetries, matrixReqTimeout,
+`, matrixMaxRetries, requestTimeout,
 		fakecloud.DefaultSWRRegion, fakecloud.DefaultSWRAccessKey, fakecloud.DefaultSWRSecretKey, fakecloud.DefaultSWRProjectID, url,
 		fakecloud.DefaultUCloudPublicKey, fakecloud.DefaultUCloudPrivateKey, url,
 		fakecloud.DefaultPPIOAPIKey, url)
@@ -144,7 +166,10 @@ provider "registry" {
 type matrixFault struct {
 	name   string
 	clouds []string
-	setup  func(fc *fakecloud.Cloud, cloud string, mc matrixCloud)
+	// timeout is the request_timeout; matrixReqTimeout when empty.
+	timeout string
+	// inject puts the fault on the cloud's fake before Terraform runs.
+	inject func(fc *fakecloud.Cloud, mc matrixCloud)
 	// want is nil when the full list must arrive, else the diagnostic, which
 	// always starts with the cloud and the call.
 	want string
@@ -152,49 +177,62 @@ type matrixFault struct {
 
 var allClouds = []string{"swr", "ucloud", "ppio"}
 
-func statusFault(status int, retryAfter string) fakecloud.Fault {
-	h := map[string]string{}
-	if retryAfter != "" {
-		h["Retry-After"] = retryAfter
+func statusFault(status int, header map[string]string) fakecloud.Fault {
+	return fakecloud.StatusFault(status, header, `{"error_code":"GW.5000","error_msg":"upstream failed","code":"GW.5000","message":"upstream failed","RetCode":2001,"Message":"upstream failed"}`)
+}
+
+// retryAfterDateFault is a 429 whose Retry-After is an HTTP date a second
+// or two after the moment it is served (not after the test set it up, which
+// a slow machine could leave in the past).
+func retryAfterDateFault() fakecloud.Fault {
+	return func(w http.ResponseWriter, r *http.Request) bool {
+		// http.TimeFormat has whole seconds: now+2s is always over 1s ahead.
+		date := time.Now().Add(2 * time.Second).UTC().Format(http.TimeFormat)
+		return statusFault(http.StatusTooManyRequests, map[string]string{"Retry-After": date})(w, r)
 	}
-	return fakecloud.StatusFault(status, h, `{"error_code":"GW.5000","error_msg":"upstream failed","code":"GW.5000","message":"upstream failed","RetCode":2001,"Message":"upstream failed"}`)
+}
+
+// editPage rewrites every answer to the page after the first n items:
+// every attempt at that page, retries included, gets the fault.
+func editPage(fc *fakecloud.Cloud, mc matrixCloud, n int, edit func(status int, h http.Header, body []byte) (int, []byte)) {
+	fc.RewriteEvery(fakecloud.Rewrite{Match: mc.page(n), Edit: edit})
 }
 
 var matrixFaults = []matrixFault{
-	{name: "429 with Retry-After seconds", clouds: allClouds, setup: func(fc *fakecloud.Cloud, c string, _ matrixCloud) {
-		inject(fc, c, 1, statusFault(http.StatusTooManyRequests, "1"))
+	{name: "429 with Retry-After seconds", clouds: allClouds, inject: func(fc *fakecloud.Cloud, mc matrixCloud) {
+		mc.queue(fc, 1, statusFault(http.StatusTooManyRequests, map[string]string{"Retry-After": "1"}))
 	}},
-	{name: "429 with Retry-After HTTP-date", clouds: allClouds, setup: func(fc *fakecloud.Cloud, c string, _ matrixCloud) {
-		inject(fc, c, 1, statusFault(http.StatusTooManyRequests, time.Now().Add(time.Second).UTC().Format(http.TimeFormat)))
+	{name: "429 with Retry-After HTTP-date", clouds: allClouds, inject: func(fc *fakecloud.Cloud, mc matrixCloud) {
+		mc.queue(fc, 1, retryAfterDateFault())
 	}},
-	{name: "throttled without Retry-After", clouds: allClouds, setup: func(fc *fakecloud.Cloud, c string, mc matrixCloud) {
-		inject(fc, c, 2, mc.throttle(fc)) // UCloud: RetCode 153 in an HTTP 200
+	{name: "throttled without Retry-After", clouds: allClouds, inject: func(fc *fakecloud.Cloud, mc matrixCloud) {
+		mc.queue(fc, 2, mc.throttle(fc)) // UCloud: RetCode 153 in an HTTP 200
 	}},
-	{name: "5xx burst shorter than max_retries", clouds: allClouds, setup: func(fc *fakecloud.Cloud, c string, _ matrixCloud) {
-		inject(fc, c, 1, statusFault(http.StatusInternalServerError, ""))
-		inject(fc, c, 1, statusFault(http.StatusBadGateway, ""))
-		inject(fc, c, 1, statusFault(http.StatusServiceUnavailable, ""))
+	{name: "5xx burst shorter than max_retries", clouds: allClouds, inject: func(fc *fakecloud.Cloud, mc matrixCloud) {
+		mc.queue(fc, 1, statusFault(http.StatusInternalServerError, nil))
+		mc.queue(fc, 1, statusFault(http.StatusBadGateway, nil))
+		mc.queue(fc, 1, statusFault(http.StatusServiceUnavailable, nil))
 	}},
-	{name: "5xx burst longer than max_retries", clouds: allClouds, setup: func(fc *fakecloud.Cloud, c string, _ matrixCloud) {
-		inject(fc, c, 10, statusFault(http.StatusServiceUnavailable, ""))
+	{name: "5xx burst longer than max_retries", clouds: allClouds, inject: func(fc *fakecloud.Cloud, mc matrixCloud) {
+		mc.queue(fc, 10, statusFault(http.StatusServiceUnavailable, nil))
 	}, want: `HTTP 503.*after\s+4\s+attempts.*max_retries`},
-	{name: "UCloud service error RetCode >= 2000 until retries run out", clouds: []string{"ucloud"}, setup: func(fc *fakecloud.Cloud, _ string, _ matrixCloud) {
+	{name: "UCloud service error RetCode >= 2000 until retries run out", clouds: []string{"ucloud"}, inject: func(fc *fakecloud.Cloud, _ matrixCloud) {
 		fc.UHub.Inject(10, fc.UHub.RetCodeFault(2001, "internal error"))
 	}, want: `code\s+2001.*after\s+4\s+attempts`},
-	{name: "connection reset mid-body", clouds: allClouds, setup: func(fc *fakecloud.Cloud, c string, _ matrixCloud) {
-		inject(fc, c, 1, fakecloud.ResetMidBodyFault())
+	{name: "connection reset mid-body", clouds: allClouds, inject: func(fc *fakecloud.Cloud, mc matrixCloud) {
+		mc.queue(fc, 1, fakecloud.ResetMidBodyFault())
 	}},
-	{name: "stall past request_timeout once", clouds: allClouds, setup: func(fc *fakecloud.Cloud, c string, _ matrixCloud) {
-		inject(fc, c, 1, fakecloud.StallFault())
+	{name: "stall past request_timeout once", clouds: allClouds, timeout: matrixStallOnceTimeout, inject: func(fc *fakecloud.Cloud, mc matrixCloud) {
+		mc.queue(fc, 1, fakecloud.StallFault())
 	}},
-	{name: "stall past request_timeout on every attempt", clouds: allClouds, setup: func(fc *fakecloud.Cloud, c string, _ matrixCloud) {
-		inject(fc, c, 10, fakecloud.StallFault())
+	{name: "stall past request_timeout on every attempt", clouds: allClouds, timeout: matrixStallTimeout, inject: func(fc *fakecloud.Cloud, mc matrixCloud) {
+		mc.queue(fc, 10, fakecloud.StallFault())
 	}, want: `request\s+timeout\s+of\s+300ms.*after\s+4\s+attempts.*request_timeout`},
-	{name: "truncated JSON", clouds: allClouds, setup: func(fc *fakecloud.Cloud, c string, mc matrixCloud) {
-		fc.AddRewrite(1, fakecloud.Rewrite{Match: mc.page(0), Edit: func(s int, _ http.Header, b []byte) (int, []byte) { return s, b[:len(b)/2] }})
+	{name: "truncated JSON", clouds: allClouds, inject: func(fc *fakecloud.Cloud, mc matrixCloud) {
+		editPage(fc, mc, 0, func(s int, _ http.Header, b []byte) (int, []byte) { return s, b[:len(b)/2] })
 	}, want: `HTTP\s+200.*malformed`},
-	{name: "wrong field type", clouds: allClouds, setup: func(fc *fakecloud.Cloud, c string, mc matrixCloud) {
-		fc.AddRewrite(1, fakecloud.Rewrite{Match: mc.page(0), Edit: func(s int, _ http.Header, b []byte) (int, []byte) {
+	{name: "wrong field type", clouds: allClouds, inject: func(fc *fakecloud.Cloud, mc matrixCloud) {
+		editPage(fc, mc, 0, func(s int, _ http.Header, b []byte) (int, []byte) {
 			doc, items := mc.itemsOf(b)
 			for _, key := range []string{"id", "PullCount", "created_at"} {
 				if m, ok := items[0].(map[string]any); ok {
@@ -205,45 +243,45 @@ var matrixFaults = []matrixFault{
 			}
 			out, _ := json.Marshal(doc)
 			return s, out
-		}})
+		})
 	}, want: `HTTP\s+200.*malformed`},
-	{name: "HTML page from a gateway with status 200", clouds: allClouds, setup: func(fc *fakecloud.Cloud, c string, _ matrixCloud) {
-		inject(fc, c, 1, fakecloud.StatusFault(http.StatusOK, map[string]string{"Content-Type": "text/html"}, matrixHTMLGateway))
+	{name: "HTML page from a gateway with status 200", clouds: allClouds, inject: func(fc *fakecloud.Cloud, mc matrixCloud) {
+		mc.queue(fc, 1, fakecloud.StatusFault(http.StatusOK, map[string]string{"Content-Type": "text/html"}, matrixHTMLGateway))
 	}, want: `HTTP\s+200.*502\s+Bad\s+Gateway`},
-	{name: "PPIO cursor that repeats", clouds: []string{"ppio"}, setup: func(fc *fakecloud.Cloud, _ string, _ matrixCloud) {
+	{name: "PPIO cursor that repeats", clouds: []string{"ppio"}, inject: func(fc *fakecloud.Cloud, _ matrixCloud) {
 		fc.PPIO.SetRepeatingCursor(true)
 	}, want: `next_cursor.*run\s+again`},
-	{name: "total that changes between pages", clouds: []string{"swr", "ucloud"}, setup: func(fc *fakecloud.Cloud, c string, mc matrixCloud) {
-		second := map[string]int{"swr": 1000, "ucloud": 20}[c]
-		fc.AddRewrite(1, fakecloud.Rewrite{Match: mc.page(second), Edit: inflateTotal(mc, 7)})
+	{name: "total that changes between pages", clouds: []string{"swr", "ucloud"}, inject: func(fc *fakecloud.Cloud, mc matrixCloud) {
+		editPage(fc, mc, mc.pageSize, inflateTotal(mc, 7))
 	}, want: `(?i)total(\s*count)?\s+changed.*run\s+again`},
-	{name: "total that promises more than ever arrives", clouds: []string{"swr", "ucloud"}, setup: func(fc *fakecloud.Cloud, c string, mc matrixCloud) {
-		fc.AddRewrite(100, fakecloud.Rewrite{Match: func(r *http.Request, p url.Values) bool {
+	{name: "total that promises more than ever arrives", clouds: []string{"swr", "ucloud"}, inject: func(fc *fakecloud.Cloud, mc matrixCloud) {
+		fc.RewriteEvery(fakecloud.Rewrite{Match: func(r *http.Request, p url.Values) bool {
 			return mc.page(0)(r, p) || p.Get("offset") != "" || p.Get("Offset") != ""
 		}, Edit: inflateTotal(mc, 5)})
 	}, want: `(promised|promises)\s+\d+.*arrived`},
-	{name: "the same item on two pages", clouds: allClouds, setup: func(fc *fakecloud.Cloud, c string, mc matrixCloud) {
+	{name: "the same item on two pages", clouds: allClouds, inject: func(fc *fakecloud.Cloud, mc matrixCloud) {
+		// The first page is always read before the others (it tells the
+		// client how many there are), so its first item is known by then.
 		var mu sync.Mutex
 		var first any
-		fc.AddRewrite(1, fakecloud.Rewrite{Match: mc.page(0), Edit: func(s int, _ http.Header, b []byte) (int, []byte) {
+		editPage(fc, mc, 0, func(s int, _ http.Header, b []byte) (int, []byte) {
 			_, items := mc.itemsOf(b)
 			mu.Lock()
 			first = items[0]
 			mu.Unlock()
 			return s, b
-		}})
-		second := map[string]int{"swr": 1000, "ucloud": 20, "ppio": 50}[c]
-		fc.AddRewrite(1, fakecloud.Rewrite{Match: mc.page(second), Edit: func(s int, _ http.Header, b []byte) (int, []byte) {
+		})
+		editPage(fc, mc, mc.pageSize, func(s int, _ http.Header, b []byte) (int, []byte) {
 			doc, items := mc.itemsOf(b)
 			mu.Lock()
 			items[0] = first
 			mu.Unlock()
 			out, _ := json.Marshal(doc)
 			return s, out
-		}})
+		})
 	}, want: `arrived\s+on\s+two\s+pages.*run\s+again`},
-	{name: "a body over the size limit", clouds: allClouds, setup: func(fc *fakecloud.Cloud, c string, _ matrixCloud) {
-		inject(fc, c, 1, fakecloud.StatusFault(http.StatusOK, nil, `"`+strings.Repeat("x", 2*matrixBodyLimit)+`"`))
+	{name: "a body over the size limit", clouds: allClouds, inject: func(fc *fakecloud.Cloud, mc matrixCloud) {
+		mc.queue(fc, 1, fakecloud.StatusFault(http.StatusOK, nil, `"`+strings.Repeat("x", 2*matrixBodyLimit)+`"`))
 	}, want: `exceeds\s+the\s+size\s+limit`},
 }
 
@@ -280,16 +318,14 @@ func TestFaultMatrix(t *testing.T) {
 			mc := matrixClouds[cloud]
 			t.Run(cloud+"/"+f.name, func(t *testing.T) {
 				fc, url := startFake(t)
-				fc.SWR.GenerateTags("team", "web", matrixSWRTags)
-				fc.UHub.GenerateImages("shop", matrixUHubImages)
-				fc.PPIO.GenerateImages(matrixPPIOImages)
-				f.setup(fc, cloud, mc)
+				mc.seed(fc)
+				f.inject(fc, mc)
 
-				step := resource.TestStep{Config: matrixProviderConfig(url) + mc.config}
+				timeout := cmp.Or(f.timeout, matrixReqTimeout)
+				step := resource.TestStep{Config: matrixProviderConfig(url, timeout) + mc.config}
 				if f.want == "" {
-					addr := "data." + strings.Fields(mc.config)[1][1:len(strings.Fields(mc.config)[1])-1] + ".m"
 					step.ConfigStateChecks = []statecheck.StateCheck{
-						statecheck.ExpectKnownValue(addr, tfjsonpath.New(mc.listAttr), knownvalue.ListSizeExact(mc.items)),
+						statecheck.ExpectKnownValue(mc.addr, tfjsonpath.New(mc.listAttr), knownvalue.ListSizeExact(mc.items)),
 					}
 				} else {
 					step.ExpectError = regexp.MustCompile(`(?s)` + strings.ReplaceAll(regexp.QuoteMeta(mc.name), " ", `\s+`) + `\s+failed.*` + f.want)
