@@ -58,10 +58,13 @@ func (e *Error) Error() string {
 }
 
 // Detail is the error without its "<cloud> <call> failed" prefix, for a
-// diagnostic whose summary already says that.
+// diagnostic whose summary already says that. The HTTP status leads only
+// when it is the failure (400 and up); a status below that (a malformed
+// answer, a RetCode in an HTTP 200, pages that do not add up) is told after
+// the message, with the request ID, so the text never opens with "HTTP 200".
 func (e *Error) Detail() string {
 	var parts []string
-	if e.HTTPStatus != 0 {
+	if e.HTTPStatus >= 400 {
 		parts = append(parts, fmt.Sprintf("HTTP %d", e.HTTPStatus))
 	}
 	if e.Code != "" {
@@ -78,8 +81,18 @@ func (e *Error) Detail() string {
 		}
 		b.WriteString(s)
 	}
+	var refs []string
+	if e.HTTPStatus != 0 && e.HTTPStatus < 400 {
+		refs = append(refs, fmt.Sprintf("HTTP %d", e.HTTPStatus))
+	}
 	if e.RequestID != "" {
-		fmt.Fprintf(&b, " (request ID %s)", e.RequestID)
+		refs = append(refs, "request ID "+e.RequestID)
+	}
+	if len(refs) > 0 {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString("(" + strings.Join(refs, ", ") + ")")
 	}
 	if e.Attempts > 1 {
 		fmt.Fprintf(&b, " after %d attempts", e.Attempts)

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/registry-tools/terraform-provider-registry/internal/swr"
 )
 
 // Credentials the fake SWR and IAM accept out of the box.
@@ -67,12 +69,12 @@ type SWR struct {
 	reqSeq   int64
 }
 
-// The calls the fake SWR serves, as CallCount names them: the API
-// operation names the client reports in its errors.
+// The calls the fake SWR serves, as CallCount names them: the operation
+// names the client reports in its errors.
 const (
-	SWRCallListTags    = "ListRepositoryTags"
-	SWRCallShowTag     = "ShowRepoTag"
-	SWRCallIAMProjects = "KeystoneListProjects"
+	SWRCallListTags    = swr.CallListTags
+	SWRCallShowTag     = swr.CallShowTag
+	SWRCallIAMProjects = swr.CallIAMProjects
 )
 
 func newSWR() *SWR {

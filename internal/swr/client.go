@@ -18,6 +18,14 @@ import (
 // CloudName names the service in errors.
 const CloudName = "Huawei Cloud SWR"
 
+// The calls the client makes, as its errors name them (apierror.Error.Call):
+// the operation names of the official SDK.
+const (
+	CallListTags    = "ListRepositoryTags"
+	CallShowTag     = "ShowRepoTag"
+	CallIAMProjects = "KeystoneListProjects" // the project lookup, at IAMEndpoint
+)
+
 // Limits of the tags API.
 const (
 	MaxPageSize           = 1000
@@ -124,21 +132,32 @@ func (c *Client) ProjectID(ctx context.Context) (string, error) {
 	if c.projectID != "" {
 		return c.projectID, nil
 	}
-	const call = "KeystoneListProjects"
 	if c.cfg.Region == "" {
-		return "", &apierror.Error{Cloud: CloudName, Call: call, Kind: apierror.KindConfig,
+		return "", &apierror.Error{Cloud: CloudName, Call: CallIAMProjects, Kind: apierror.KindConfig,
 			Message: "no project ID given and no region to look one up by"}
 	}
-	resp, err := c.get(ctx, call, c.cfg.IAMEndpoint, "/v3/projects", url.Values{"name": {c.cfg.Region}}, "")
+	resp, err := c.get(ctx, CallIAMProjects, c.cfg.IAMEndpoint, "/v3/projects", url.Values{"name": {c.cfg.Region}}, "")
 	if err != nil {
 		return "", err
 	}
-	id, err := decodeProjects(resp.Body, c.cfg.Region)
-	if err != nil {
+	id, malformed, err := decodeProjects(resp.Body, c.cfg.Region)
+	switch {
+	case malformed:
+		return "", c.decodeFailure(CallIAMProjects, resp, err)
+	case err != nil:
 		// A region without exactly one project: the project ID must be given.
-		return "", &apierror.Error{Cloud: CloudName, Call: call, Kind: apierror.KindConfig,
+		return "", &apierror.Error{Cloud: CloudName, Call: CallIAMProjects, Kind: apierror.KindConfig,
 			HTTPStatus: resp.StatusCode, RequestID: resp.Header.Get("X-Request-Id"), Message: err.Error()}
 	}
 	c.projectID = id
 	return id, nil
+}
+
+// decodeFailure is the error for an answer that is not what call returns:
+// it quotes the start of the body (an HTML page from a gateway, a truncated
+// JSON) with the status and request ID.
+func (c *Client) decodeFailure(call string, resp *transport.Response, err error) error {
+	return &apierror.Error{Cloud: CloudName, Call: call, Kind: apierror.KindDecode, HTTPStatus: resp.StatusCode,
+		RequestID: resp.Header.Get("X-Request-Id"), Attempts: resp.Attempts,
+		Message: "malformed answer: " + apierror.Snippet(resp.Body), Err: err}
 }

@@ -146,7 +146,10 @@ func ParseContentRange(h string) (total int, err error) {
 	return total, nil
 }
 
-func decodeProjects(body []byte, region string) (string, error) {
+// decodeProjects reads IAM's project list and picks the one project named
+// after region. malformed is set when the answer is not a project list at
+// all; zero or several projects is an error too, but not a malformed one.
+func decodeProjects(body []byte, region string) (id string, malformed bool, err error) {
 	var out struct {
 		Projects []struct {
 			ID   string `json:"id"`
@@ -154,18 +157,18 @@ func decodeProjects(body []byte, region string) (string, error) {
 		} `json:"projects"`
 	}
 	if err := json.Unmarshal(body, &out); err != nil {
-		return "", fmt.Errorf("IAM projects answer: %w", err)
+		return "", true, fmt.Errorf("IAM projects answer: %w", err)
 	}
 	switch len(out.Projects) {
 	case 0:
-		return "", fmt.Errorf("IAM lists no project named %q", region)
+		return "", false, fmt.Errorf("IAM lists no project named %q", region)
 	case 1:
 		if out.Projects[0].ID == "" {
-			return "", fmt.Errorf("IAM project %q has no id", region)
+			return "", false, fmt.Errorf("IAM project %q has no id", region)
 		}
-		return out.Projects[0].ID, nil
+		return out.Projects[0].ID, false, nil
 	}
-	return "", fmt.Errorf("IAM lists %d projects named %q, so the project is ambiguous", len(out.Projects), region)
+	return "", false, fmt.Errorf("IAM lists %d projects named %q, so the project is ambiguous", len(out.Projects), region)
 }
 
 // decodeError turns an error answer (status >= 400) into an *apierror.Error,

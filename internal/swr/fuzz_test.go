@@ -246,7 +246,10 @@ func FuzzDecodeProjects(f *testing.F) {
 		f.Add([]byte(body), "cn-north-4")
 	}
 	f.Fuzz(func(t *testing.T, body []byte, region string) {
-		id, err := decodeProjects(body, region)
+		id, malformed, err := decodeProjects(body, region)
+		if malformed && (err == nil || json.Valid(body) && id != "") {
+			t.Fatalf("decodeProjects(%q): malformed without an error, or with an id", body)
+		}
 		if err != nil {
 			if id != "" {
 				t.Fatalf("decodeProjects(%q) failed (%v) but returned %q", body, err, id)

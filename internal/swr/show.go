@@ -9,8 +9,6 @@ import (
 	"github.com/registry-tools/terraform-provider-registry/internal/apierror"
 )
 
-const callShowTag = "ShowRepoTag"
-
 // Codes of SWR's "not found" answers (API-NOTES) that name what is missing,
 // so that a caller can tell a missing namespace or repository from a
 // missing tag, which SWR answers with another SVCSTG.SWR.404xxxx code.
@@ -34,23 +32,23 @@ type ShowTagInput struct {
 // CodeRepositoryNotFound).
 func (c *Client) ShowTag(ctx context.Context, in ShowTagInput) (*Tag, error) {
 	if in.Tag == "" || in.Tag == "." || in.Tag == ".." || strings.Contains(in.Tag, "/") {
-		return nil, &apierror.Error{Cloud: CloudName, Call: callShowTag, Kind: apierror.KindConfig,
+		return nil, &apierror.Error{Cloud: CloudName, Call: CallShowTag, Kind: apierror.KindConfig,
 			Message: fmt.Sprintf("tag %q is not a tag name (one path segment, not empty, no '/')", in.Tag)}
 	}
 	projectID, err := c.ProjectID(ctx)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.get(ctx, callShowTag, c.cfg.Endpoint, tagsPath(in.Namespace, in.Repository)+"/"+in.Tag, url.Values{}, projectID)
+	resp, err := c.get(ctx, CallShowTag, c.cfg.Endpoint, tagsPath(in.Namespace, in.Repository)+"/"+in.Tag, url.Values{}, projectID)
 	if err != nil {
 		return nil, err
 	}
 	tag, err := DecodeTag(resp.Body, in.IncludeManifest)
 	if err != nil {
-		return nil, c.decodeFailure(callShowTag, resp, err)
+		return nil, c.decodeFailure(CallShowTag, resp, err)
 	}
 	if tag.Tag != in.Tag {
-		return nil, c.decodeFailure(callShowTag, resp, fmt.Errorf("asked for tag %q, the answer is tag %q", in.Tag, tag.Tag))
+		return nil, c.decodeFailure(CallShowTag, resp, fmt.Errorf("asked for tag %q, the answer is tag %q", in.Tag, tag.Tag))
 	}
 	return &tag, nil
 }

@@ -9,10 +9,7 @@ import (
 
 	"github.com/registry-tools/terraform-provider-registry/internal/apierror"
 	"github.com/registry-tools/terraform-provider-registry/internal/pager"
-	"github.com/registry-tools/terraform-provider-registry/internal/transport"
 )
-
-const callListTags = "ListRepositoryTags"
 
 // ListTagsInput selects the tags of one repository.
 type ListTagsInput struct {
@@ -78,11 +75,11 @@ func (c *Client) tagPager(ctx context.Context, in ListTagsInput) (*pager.Offset[
 			return p.inconsistent(msg)
 		},
 		Incomplete: func(promised, arrived int, _ pageMeta) error {
-			return &apierror.Error{Cloud: CloudName, Call: callListTags, Kind: apierror.KindInconsistent,
+			return &apierror.Error{Cloud: CloudName, Call: CallListTags, Kind: apierror.KindInconsistent,
 				Message: fmt.Sprintf("Content-Range promised %d tags but %d arrived: the listing is incomplete; run again", promised, arrived)}
 		},
 		Duplicate: func(tag string) error {
-			return &apierror.Error{Cloud: CloudName, Call: callListTags, Kind: apierror.KindInconsistent,
+			return &apierror.Error{Cloud: CloudName, Call: CallListTags, Kind: apierror.KindInconsistent,
 				Message: fmt.Sprintf("tag %q arrived on two pages: the repository changed while listing; run again", tag)}
 		},
 	}, nil
@@ -95,7 +92,7 @@ type pageMeta struct {
 }
 
 func (m pageMeta) inconsistent(msg string) error {
-	return &apierror.Error{Cloud: CloudName, Call: callListTags, Kind: apierror.KindInconsistent,
+	return &apierror.Error{Cloud: CloudName, Call: CallListTags, Kind: apierror.KindInconsistent,
 		HTTPStatus: m.status, RequestID: m.requestID, Message: msg}
 }
 
@@ -111,29 +108,23 @@ func (c *Client) page(ctx context.Context, path, projectID string, in ListTagsIn
 		q.Set("tag", in.Tag)
 	}
 	var p pager.Page[Tag, pageMeta]
-	resp, err := c.get(ctx, callListTags, c.cfg.Endpoint, path, q, projectID)
+	resp, err := c.get(ctx, CallListTags, c.cfg.Endpoint, path, q, projectID)
 	if err != nil {
 		return p, err
 	}
 	p.Total, p.Meta = -1, pageMeta{status: resp.StatusCode, requestID: resp.Header.Get("X-Request-Id")}
 	if cr := resp.Header.Get("Content-Range"); cr != "" {
 		if p.Total, err = ParseContentRange(cr); err != nil {
-			return p, c.decodeFailure(callListTags, resp, err)
+			return p, c.decodeFailure(CallListTags, resp, err)
 		}
 	}
 	if p.Items, err = DecodeTags(resp.Body, in.IncludeManifest, make([]Tag, 0, min(limit, max(p.Total, 0)))); err != nil {
-		return p, c.decodeFailure(callListTags, resp, err)
+		return p, c.decodeFailure(CallListTags, resp, err)
 	}
 	if len(p.Items) > limit {
-		return p, c.decodeFailure(callListTags, resp, fmt.Errorf("page holds %d tags, more than the %d asked for", len(p.Items), limit))
+		return p, c.decodeFailure(CallListTags, resp, fmt.Errorf("page holds %d tags, more than the %d asked for", len(p.Items), limit))
 	}
 	return p, nil
-}
-
-func (c *Client) decodeFailure(call string, resp *transport.Response, err error) error {
-	return &apierror.Error{Cloud: CloudName, Call: call, Kind: apierror.KindDecode, HTTPStatus: resp.StatusCode,
-		RequestID: resp.Header.Get("X-Request-Id"), Attempts: resp.Attempts,
-		Message: "malformed answer: " + apierror.Snippet(resp.Body), Err: err}
 }
 
 // WalkStats says what WalkTags read.
