@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -234,22 +235,31 @@ func TestOffsetWalkChecksOnlyWhatItRead(t *testing.T) {
 	}
 }
 
+// TestOffsetListCancelledReturnsTheCallersError: cancelled while fetches
+// wait, List returns the caller's error, and only once every fetch it
+// started has returned: nothing of the listing outlives it.
 func TestOffsetListCancelledReturnsTheCallersError(t *testing.T) {
 	svc := newService(5000, 1000)
 	o := svc.offset(1000)
 	ctx, cancel := context.WithCancel(context.Background())
 	inner := o.Fetch
+	var started, returned atomic.Int32
 	o.Fetch = func(fctx context.Context, offset, limit int) (Page[string, int], error) {
-		if offset > 0 {
-			cancel()
-			<-fctx.Done()
-			return Page[string, int]{}, errors.New("transport saw a cancelled request")
+		if offset == 0 {
+			return inner(fctx, offset, limit)
 		}
-		return inner(fctx, offset, limit)
+		started.Add(1)
+		defer returned.Add(1)
+		cancel()
+		<-fctx.Done()
+		return Page[string, int]{}, errors.New("transport saw a cancelled request")
 	}
 	items, _, err := o.List(ctx)
 	if !errors.Is(err, context.Canceled) || items != nil {
 		t.Fatalf("got %d items, %v; want no items and context.Canceled", len(items), err)
+	}
+	if s, r := started.Load(), returned.Load(); s == 0 || s != r {
+		t.Fatalf("%d fetches started, %d returned when List returned; want all of them", s, r)
 	}
 }
 

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"runtime"
-	"strings"
 	"testing"
 	"time"
 
@@ -175,6 +173,9 @@ func TestListTagsRetriesThrottling(t *testing.T) {
 	}
 }
 
+// TestListTagsHonoursCancellation: against a service that never answers,
+// only the deadline can end the listing, so the outcome does not depend on
+// how fast the machine is.
 func TestListTagsHonoursCancellation(t *testing.T) {
 	fc, srv := fakecloud.Start(t)
 	fc.SWR.GenerateTags("team", "web", 10)
@@ -187,13 +188,13 @@ func TestListTagsHonoursCancellation(t *testing.T) {
 	}
 }
 
-// TestListTagsCancelledMidListingLeavesNothingBehind cancels while the
-// concurrent page workers wait on the service (Terraform's Ctrl-C): the
-// listing returns the context's error and every goroutine the listing
-// started ends. (net/http may keep finishing a cancelled dial into its
-// idle pool; those connections are the pool's, not a leak of the listing,
-// so the check looks for the listing's own code in the stacks.)
-func TestListTagsCancelledMidListingLeavesNothingBehind(t *testing.T) {
+// TestListTagsCancelledMidListingReturnsTheCancellation cancels while the
+// concurrent page workers wait on a service that never answers (Terraform's
+// Ctrl-C): the listing returns the context's error instead of waiting. That
+// no worker outlives the listing is the pager's promise (it returns only
+// once every fetch has returned), checked in package pager without looking
+// at goroutines or clocks.
+func TestListTagsCancelledMidListingReturnsTheCancellation(t *testing.T) {
 	fc, srv := fakecloud.Start(t)
 	fc.SWR.GenerateTags("team", "web", 5000)
 	c := newClient(t, srv, func(c *swr.Config) { c.ProjectID = fakecloud.DefaultSWRProjectID })
@@ -210,34 +211,8 @@ func TestListTagsCancelledMidListingLeavesNothingBehind(t *testing.T) {
 		<-stalled // a worker is waiting on the service
 		cancel()
 	}()
-	_, err := c.ListTags(ctx, swr.ListTagsInput{Namespace: "team", Repository: "web"})
-	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("got %v, want context.Canceled", err)
+	list, err := c.ListTags(ctx, swr.ListTagsInput{Namespace: "team", Repository: "web"})
+	if !errors.Is(err, context.Canceled) || list != nil {
+		t.Fatalf("got %v, %v; want no list and context.Canceled", list, err)
 	}
-	// A worker may still be unwinding its last frame; one stuck on the
-	// service would stay forever.
-	deadline := time.Now().Add(10 * time.Second)
-	for left := listingGoroutines(); left != ""; left = listingGoroutines() {
-		if time.Now().After(deadline) {
-			t.Fatalf("goroutines of the listing still running after it returned:\n%s", left)
-		}
-		runtime.Gosched()
-	}
-}
-
-// listingGoroutines returns the stacks, other than the caller's, that run
-// the client, the pager, the transport or the retry library.
-func listingGoroutines() string {
-	buf := make([]byte, 1<<20)
-	stacks := strings.Split(string(buf[:runtime.Stack(buf, true)]), "\n\n")
-	var out []string
-	for _, st := range stacks[1:] { // the first is this goroutine
-		for _, marker := range []string{"/internal/swr.(*Client)", "/internal/pager.", "/internal/transport.", "go-retryablehttp", "errgroup"} {
-			if strings.Contains(st, marker) {
-				out = append(out, st)
-				break
-			}
-		}
-	}
-	return strings.Join(out, "\n\n")
 }
