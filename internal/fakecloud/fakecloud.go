@@ -6,16 +6,17 @@
 package fakecloud
 
 import (
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 )
 
 // Cloud is the three fakes behind one handler: SWR under /v2/manage/, IAM
-// under /v3/, PPIO under /gpus/, and UHub's action API at /.
+// under /v3/, PPIO under /gpus/, and UHub's action API at /; plus the admin
+// API under /_fake/ (admin.go), which changes the fakes while they serve.
 type Cloud struct {
 	SWR  *SWR
 	UHub *UHub
@@ -23,6 +24,7 @@ type Cloud struct {
 
 	latency atomic.Int64 // nanoseconds added before every answer
 	mux     *http.ServeMux
+	admin   *http.ServeMux
 
 	rewriteMu sync.Mutex
 	rewrites  []*pendingRewrite
@@ -36,23 +38,18 @@ func New() *Cloud {
 	c.mux.HandleFunc("/v3/projects", c.SWR.serveIAMProjects)
 	c.mux.Handle("/gpus/", c.PPIO)
 	c.mux.Handle("/", c.UHub)
-	c.mux.HandleFunc("/_fake/requests", c.serveRequestCounts)
+	c.admin = c.adminRoutes()
 	return c
-}
-
-// serveRequestCounts reports how many requests each fake has answered, for
-// the benchmarks: GET /_fake/requests.
-func (c *Cloud) serveRequestCounts(w http.ResponseWriter, _ *http.Request) {
-	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(map[string]int64{
-		"swr": c.SWR.Requests(), "uhub": c.UHub.Requests(), "ppio": c.PPIO.Requests(),
-	})
 }
 
 // SetLatency delays every answer by d, to model a distant service.
 func (c *Cloud) SetLatency(d time.Duration) { c.latency.Store(int64(d)) }
 
 func (c *Cloud) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/_fake/") {
+		c.admin.ServeHTTP(w, r) // not a cloud: no latency, no rewrites
+		return
+	}
 	if d := time.Duration(c.latency.Load()); d > 0 {
 		t := time.NewTimer(d)
 		select {
