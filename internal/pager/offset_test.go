@@ -10,10 +10,10 @@ import (
 	"testing"
 )
 
-// service is an offset-paged API over items, serving at most max per page.
+// service is an offset-paged API over items, serving at most maxPage per page.
 type service struct {
 	items      []string
-	max        int
+	maxPage    int
 	noTotal    bool             // announce no total
 	total      map[int]int      // offset -> total announced instead of len(items)
 	page       map[int][]string // offset -> items served instead
@@ -23,8 +23,8 @@ type service struct {
 	requests [][2]int // (offset, limit)
 }
 
-func newService(n, max int) *service {
-	s := &service{max: max, total: map[int]int{}, page: map[int][]string{}}
+func newService(n, maxPage int) *service {
+	s := &service{maxPage: maxPage, total: map[int]int{}, page: map[int][]string{}}
 	for i := range n {
 		s.items = append(s.items, fmt.Sprintf("item-%d", i))
 	}
@@ -42,7 +42,7 @@ func (s *service) fetch(ctx context.Context, offset, limit int) (Page[string, in
 	if s.ignoresOff {
 		from = 0
 	}
-	n := min(limit, s.max)
+	n := min(limit, s.maxPage)
 	items := s.items[min(from, len(s.items)):min(from+n, len(s.items))]
 	if p, ok := s.page[offset]; ok {
 		items = p
