@@ -15,9 +15,10 @@ type Page[T, M any] struct {
 // that messages name its cloud and call.
 //
 // Every request asks for PageSize items, the API's largest page. A first
-// page that holds fewer items than that and fewer than the total means the
-// service caps pages lower: the listing then steps by what it gave, so page
-// k starts at offset k*step. The total is taken from the first page; a later
+// page with fewer items than that is either the whole listing or a sign that
+// the service caps pages lower: the listing then steps by what it gave, so
+// page k starts at offset k*step (and, without a total, an empty page says
+// it was the whole listing). The total is taken from the first page; a later
 // page that announces another one, a count of items that does not match it,
 // or an item on two pages is an error, never a partial list.
 type Offset[T, M any] struct {
