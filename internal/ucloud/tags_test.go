@@ -102,6 +102,23 @@ func TestListImageTagsAsksLargestPage(t *testing.T) {
 	}
 }
 
+func TestListImageTagsFetchesPagesConcurrentlyWithinLimit(t *testing.T) {
+	fc := fakecloud.New()
+	fc.UHub.GenerateImageTags("team", "web", 95)
+	url, peak := heldUntilConcurrent(t, fc, 2)
+	list, err := newClient(t, url, func(c *ucloud.Config) { c.MaxConcurrency = 2 }).
+		ListImageTags(context.Background(), ucloud.ListImageTagsInput{RepoName: "team", ImageName: "web"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Tags) != 95 || list.Requests != 5 {
+		t.Fatalf("got %d tags in %d requests; want 95 in 5", len(list.Tags), list.Requests)
+	}
+	if p := peak(); p != 2 {
+		t.Fatalf("peak of %d requests at once; want 2 (MaxConcurrency 2)", p)
+	}
+}
+
 func TestListImageTagsEmptyImage(t *testing.T) {
 	fc, srv := fakecloud.Start(t)
 	fc.UHub.SetImageTag("team", "web", fakecloud.UHubTag{TagName: "v1"})
