@@ -22,18 +22,17 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 
-	newServer := provider.NewServer(version)
-	if _, err := newServer(); err != nil { // fail fast on a provider definition error
+	// Build the server once: a provider definition error stops here, and
+	// Serve hands Terraform this same server.
+	server, err := provider.NewServer(version)()
+	if err != nil {
 		log.Fatal(err)
 	}
 	var opts []tf6server.ServeOpt
 	if debug {
 		opts = append(opts, tf6server.WithManagedDebug())
 	}
-	err := tf6server.Serve(address, func() tfprotov6.ProviderServer {
-		s, _ := newServer()
-		return s
-	}, opts...)
+	err = tf6server.Serve(address, func() tfprotov6.ProviderServer { return server }, opts...)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -8,10 +8,48 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/registry-tools/terraform-provider-registry/internal/ppio"
+	"github.com/registry-tools/terraform-provider-registry/internal/swr"
+	"github.com/registry-tools/terraform-provider-registry/internal/ucloud"
 )
 
+// cloud is one registry as Configure left it: a client, or why there is
+// none. A missing credential fails only the data sources of its cloud, at
+// read time.
+type cloud[C comparable] struct {
+	name    string   // as diagnostics name the cloud, such as "Huawei Cloud SWR"
+	client  C        // the zero value when missing is set
+	missing string   // why there is no client: which arguments to set
+	secrets []string // values tflog masks in every line logged during a read
+}
+
+// ready says whether the cloud has a client to read with.
+func (c cloud[C]) ready() bool {
+	var none C
+	return c.missing == "" && c.client != none
+}
+
+// providerData is what data sources receive: one cloud per registry.
+type providerData struct {
+	swr    cloud[*swr.Client]
+	ppio   cloud[*ppio.Client]
+	ucloud cloud[*ucloud.Client]
+}
+
+// notConfigured is the providerData of a provider not configured yet:
+// every cloud reads as "credentials missing".
+func notConfigured() *providerData {
+	const why = "The provider is not configured."
+	return &providerData{
+		swr:    cloud[*swr.Client]{name: swr.CloudName, missing: why},
+		ppio:   cloud[*ppio.Client]{name: ppio.CloudName, missing: why},
+		ucloud: cloud[*ucloud.Client]{name: ucloud.CloudName, missing: why},
+	}
+}
+
 // configured is what each data source embeds: its Configure keeps the
-// provider's clients, and providerData hands them to readState.
+// provider's clouds, and providerData hands them to readState.
 type configured struct{ data *providerData }
 
 func (c *configured) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
@@ -26,11 +64,10 @@ func (c *configured) Configure(_ context.Context, req datasource.ConfigureReques
 	c.data = data
 }
 
-// providerData is never nil: before configuration it has no clients, so
-// every cloud reads as "credentials missing".
+// providerData is never nil: before configuration, see notConfigured.
 func (c *configured) providerData() *providerData {
 	if c.data == nil {
-		return &providerData{}
+		return notConfigured()
 	}
 	return c.data
 }
@@ -48,33 +85,25 @@ func maskSecrets(ctx context.Context, secrets []string) context.Context {
 	return tflog.MaskMessageStrings(ctx, secrets...)
 }
 
-// startRead is what every listing read does first: fail when the cloud has
-// no client (missing says which argument to set), bound the read by
+// startRead is what every read does first: fail when the cloud has no
+// client (its missing says which argument to set), bound the read by
 // timeouts { read }, and mask the cloud's secrets in every log line made
-// under the returned context, the transport's included.
-func startRead(ctx context.Context, t timeouts.Value, cloud string, configured bool, missing string, secrets []string) (context.Context, context.CancelFunc, diag.Diagnostics) {
+// under the returned context, the transport's included. The CancelFunc is
+// never nil.
+func startRead[C comparable](ctx context.Context, t timeouts.Value, c cloud[C]) (context.Context, context.CancelFunc, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	if !configured {
+	if !c.ready() {
+		missing := c.missing
 		if missing == "" {
 			missing = "The provider is not configured."
 		}
-		diags.AddError(cloud+" credentials missing", missing)
+		diags.AddError(c.name+" credentials missing", missing)
 		return ctx, func() {}, diags
 	}
 	readTimeout, tdiags := t.Read(ctx, defaultReadTimeout)
 	if diags.Append(tdiags...); diags.HasError() {
 		return ctx, func() {}, diags
 	}
-	ctx, cancel := context.WithTimeout(maskSecrets(ctx, secrets), readTimeout)
+	ctx, cancel := context.WithTimeout(maskSecrets(ctx, c.secrets), readTimeout)
 	return ctx, cancel, diags
-}
-
-// finishState returns the encoded state, or a diagnostic if encoding failed.
-func finishState(e *stateEncoder, diags diag.Diagnostics) ([]byte, diag.Diagnostics) {
-	state, err := e.bytes()
-	if err != nil {
-		diags.AddError("Cannot encode state", "This is a bug in the provider; please report it: "+err.Error())
-		return nil, diags
-	}
-	return state, diags
 }

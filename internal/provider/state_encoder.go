@@ -3,9 +3,9 @@ package provider
 import (
 	"bytes"
 	"fmt"
+	"math"
+	"time"
 
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/vmihailenco/msgpack/v5"
 )
 
@@ -14,17 +14,31 @@ import (
 // itself uses. Going through the framework's attr.Values instead costs
 // seconds and hundreds of MiB at 10,000 items (per-value conversions, path
 // lookups and copies); this costs one pass. Objects are maps keyed by
-// attribute name; tests decode the result with tftypes against the schema.
+// attribute name, written by object.encode from their field tables.
+//
+// Every object says how many attributes it will have; the encoder counts
+// the keys actually written and, if an object got more or fewer, fails the
+// read with an error naming the object instead of handing Terraform a
+// state it would misread.
 type stateEncoder struct {
-	buf bytes.Buffer
-	enc *msgpack.Encoder
-	err error
+	buf  bytes.Buffer
+	enc  *msgpack.Encoder
+	err  error
+	open []openObject // objects being written, innermost last
+	tbuf []byte       // scratch for formatting times
+}
+
+// openObject is an object whose attributes are being written.
+type openObject struct {
+	name        string
+	announced   int
+	keysWritten int
 }
 
 func newStateEncoder(sizeHint int) *stateEncoder {
-	e := &stateEncoder{}
+	e := &stateEncoder{open: make([]openObject, 0, 4), tbuf: make([]byte, 0, 64)}
 	e.buf.Grow(sizeHint)
-	e.enc = msgpack.NewEncoder(&e.buf)
+	e.enc = msgpack.NewEncoder(&e.buf) // bytes.Buffer: the encoder writes straight into buf
 	return e
 }
 
@@ -34,63 +48,79 @@ func (e *stateEncoder) keep(err error) {
 	}
 }
 
-// object starts an object of n attributes; write n key/value pairs next.
-func (e *stateEncoder) object(n int) { e.keep(e.enc.EncodeMapLen(n)) }
+// beginObject starts an object of n attributes: n keys, each followed by
+// its value, then endObject.
+func (e *stateEncoder) beginObject(name string, n int) {
+	e.open = append(e.open, openObject{name: name, announced: n})
+	e.keep(e.enc.EncodeMapLen(n))
+}
 
-// list starts a list of n elements.
+// endObject closes the innermost object, checking it got its keys.
+func (e *stateEncoder) endObject() {
+	if len(e.open) == 0 {
+		e.keep(fmt.Errorf("an object ended that never began"))
+		return
+	}
+	o := e.open[len(e.open)-1]
+	e.open = e.open[:len(e.open)-1]
+	if o.keysWritten != o.announced {
+		e.keep(fmt.Errorf("object %s announced %d attributes but got %d", o.name, o.announced, o.keysWritten))
+	}
+}
+
+// key writes an attribute name, already msgpack-encoded, of the innermost
+// object; its value follows.
+func (e *stateEncoder) key(encoded []byte) {
+	if len(e.open) == 0 {
+		e.keep(fmt.Errorf("attribute key %x outside any object", encoded))
+		return
+	}
+	e.open[len(e.open)-1].keysWritten++
+	e.buf.Write(encoded)
+}
+
+// list starts a list of n values.
 func (e *stateEncoder) list(n int) { e.keep(e.enc.EncodeArrayLen(n)) }
 
-func (e *stateEncoder) str(key, v string) {
-	e.keep(e.enc.EncodeString(key))
-	e.keep(e.enc.EncodeString(v))
-}
+func (e *stateEncoder) string(v string) { e.keep(e.enc.EncodeString(v)) }
+func (e *stateEncoder) int(v int64)     { e.keep(e.enc.EncodeInt(v)) }
+func (e *stateEncoder) bool(v bool)     { e.keep(e.enc.EncodeBool(v)) }
+func (e *stateEncoder) null()           { e.keep(e.enc.EncodeNil()) }
 
-// strOrNull writes null when null is true.
-func (e *stateEncoder) strOrNull(key, v string, null bool) {
-	if null {
-		e.null(key)
+// time writes t as RFC 3339 in UTC, as apitime.Format does, "" for the
+// zero time; formatted into scratch space instead of a new string each.
+func (e *stateEncoder) time(t time.Time) {
+	if t.IsZero() {
+		e.string("")
 		return
 	}
-	e.str(key, v)
+	e.tbuf = t.UTC().AppendFormat(e.tbuf[:0], time.RFC3339)
+	e.stringBytes(e.tbuf)
 }
 
-func (e *stateEncoder) int(key string, v int64) {
-	e.keep(e.enc.EncodeString(key))
-	e.keep(e.enc.EncodeInt(v))
-}
-
-func (e *stateEncoder) bool(key string, v bool) {
-	e.keep(e.enc.EncodeString(key))
-	e.keep(e.enc.EncodeBool(v))
-}
-
-func (e *stateEncoder) null(key string) {
-	e.keep(e.enc.EncodeString(key))
-	e.keep(e.enc.EncodeNil())
-}
-
-// key writes an attribute name whose value (an object or a list) follows.
-func (e *stateEncoder) key(k string) { e.keep(e.enc.EncodeString(k)) }
-
-// echo copies attributes of the configuration into the state unchanged,
-// as Terraform requires of arguments.
-func (e *stateEncoder) echo(config tftypes.Value, names ...string) {
-	var attrs map[string]tftypes.Value
-	if err := config.As(&attrs); err != nil {
-		e.keep(err)
-		return
+// stringBytes writes b as a msgpack string (not binary), with the header
+// msgpack's own EncodeString would write.
+func (e *stateEncoder) stringBytes(b []byte) {
+	switch n := len(b); {
+	case n < 32:
+		e.buf.WriteByte(0xa0 | byte(n)) // fixstr
+	case n <= math.MaxUint8:
+		e.buf.Write([]byte{0xd9, byte(n)}) // str 8
+	case n <= math.MaxUint16:
+		e.buf.Write([]byte{0xda, byte(n >> 8), byte(n)}) // str 16
+	default:
+		e.buf.Write([]byte{0xdb, byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n)}) // str 32
 	}
-	for _, name := range names {
-		v, ok := attrs[name]
-		if !ok {
-			e.keep(fmt.Errorf("configuration has no attribute %q", name))
-			return
-		}
-		dv, err := tfprotov6.NewDynamicValue(v.Type(), v)
-		e.keep(err)
-		e.key(name)
-		e.keep(e.enc.Encode(msgpack.RawMessage(dv.MsgPack)))
-	}
+	e.buf.Write(b)
 }
 
-func (e *stateEncoder) bytes() ([]byte, error) { return e.buf.Bytes(), e.err }
+// raw writes a value already encoded as msgpack.
+func (e *stateEncoder) raw(v []byte) { e.buf.Write(v) }
+
+// bytes is the state, or the first error met while writing it.
+func (e *stateEncoder) bytes() ([]byte, error) {
+	if e.err == nil && len(e.open) > 0 {
+		e.err = fmt.Errorf("object %s was never finished", e.open[len(e.open)-1].name)
+	}
+	return e.buf.Bytes(), e.err
+}

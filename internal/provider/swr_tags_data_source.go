@@ -1,11 +1,11 @@
 package provider
 
 import (
-	"cmp"
 	"context"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"regexp"
-	"slices"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -13,11 +13,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/registry-tools/terraform-provider-registry/internal/apierror"
-	"github.com/registry-tools/terraform-provider-registry/internal/apitime"
 	"github.com/registry-tools/terraform-provider-registry/internal/swr"
 )
 
@@ -32,19 +30,15 @@ func NewSWRTagsDataSource() datasource.DataSource { return &swrTagsDataSource{} 
 
 type swrTagsDataSource struct{ configured }
 
-// swrTagsModel is the data source's configuration; the computed
-// attributes are written by readState's stateEncoder.
-type swrTagsModel struct {
-	ID              types.String   `tfsdk:"id"`
-	Namespace       types.String   `tfsdk:"namespace"`
-	Repository      types.String   `tfsdk:"repository"`
-	Tag             types.String   `tfsdk:"tag"`
-	TagRegex        types.String   `tfsdk:"tag_regex"`
-	IncludeManifest types.Bool     `tfsdk:"include_manifest"`
-	TotalCount      types.Int64    `tfsdk:"total_count"`
-	Tags            types.List     `tfsdk:"tags"`
-	Latest          types.Object   `tfsdk:"latest"`
-	Timeouts        timeouts.Value `tfsdk:"timeouts"`
+// swrTagsState is one read: the arguments, decoded from the
+// configuration by swrTags' table, and what the listing found.
+type swrTagsState struct {
+	namespace, repository, tag, tagRegex types.String
+	includeManifest                      types.Bool
+	timeouts                             timeouts.Value
+
+	total int64
+	tags  []swr.Tag // filtered and sorted
 }
 
 // swrNamespaceRule is SWR's organization-name rule: a lower-case letter
@@ -55,95 +49,94 @@ var swrNamespaceRule = regexp.MustCompile(`^[a-z](?:[a-z0-9]|[.\-][a-z0-9]|__?[a
 // swrRepositoryRule is SWR's image-name rule, '/' allowed between parts.
 var swrRepositoryRule = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9]|[._-][a-z0-9]|__[a-z0-9])*(?:/[a-z0-9](?:[a-z0-9]|[._-][a-z0-9]|__[a-z0-9])*)*$`)
 
-func swrTagAttributes() map[string]schema.Attribute {
-	s := func(d string) schema.Attribute { return schema.StringAttribute{Computed: true, MarkdownDescription: d} }
-	i := func(d string) schema.Attribute { return schema.Int64Attribute{Computed: true, MarkdownDescription: d} }
-	b := func(d string) schema.Attribute { return schema.BoolAttribute{Computed: true, MarkdownDescription: d} }
-	return map[string]schema.Attribute{
-		"id":            i("Tag ID."),
-		"repo_id":       i("Repository ID."),
-		"tag":           s("Tag name."),
-		"image_id":      s("Image ID."),
-		"digest":        s("Manifest digest, such as `sha256:…`; it changes when the tag moves."),
-		"manifest":      s("Image manifest (JSON). Null unless `include_manifest` is true."),
-		"schema":        i("Docker manifest schema version, 1 or 2."),
-		"path":          s("Pull address, `swr.<region>.myhuaweicloud.com/<namespace>/<repository>:<tag>`."),
-		"internal_path": s("Pull address inside a CCE cluster."),
-		"pinned_path":   s("Pull address pinned to the digest, `<path without :tag>@<digest>`: it never moves."),
-		"size":          i("Image size in bytes."),
-		"is_trusted":    b("Whether the image is trusted."),
-		"created":       s("Creation time, RFC 3339 in UTC."),
-		"updated":       s("Last update time, RFC 3339 in UTC."),
-		"deleted":       s("Deletion time, RFC 3339 in UTC; null unless deleted."),
-		"domain_id":     s("Account (domain) ID."),
-		"scanned":       b("Whether the image has been scanned."),
-		"tag_type":      i("`0` for an image manifest, `1` for a manifest list."),
+// swrTag is one tag, in tags and latest.
+var swrTag = newObject("registry_swr_tags tag",
+	int64Field("id", "Tag ID.", func(t *swr.Tag) int64 { return t.ID }),
+	int64Field("repo_id", "Repository ID.", func(t *swr.Tag) int64 { return t.RepoID }),
+	stringField("tag", "Tag name.", func(t *swr.Tag) string { return t.Tag }),
+	stringField("image_id", "Image ID.", func(t *swr.Tag) string { return t.ImageID }),
+	stringField("digest", "Manifest digest, such as `sha256:…`; it changes when the tag moves.", func(t *swr.Tag) string { return t.Digest }),
+	stringField("manifest", "Image manifest (JSON). Null unless `include_manifest` is true.", func(t *swr.Tag) string { return t.Manifest }),
+	int64Field("schema", "Docker manifest schema version, 1 or 2.", func(t *swr.Tag) int64 { return t.Schema }),
+	stringField("path", "Pull address, `swr.<region>.myhuaweicloud.com/<namespace>/<repository>:<tag>`.", func(t *swr.Tag) string { return t.Path }),
+	stringField("internal_path", "Pull address inside a CCE cluster.", func(t *swr.Tag) string { return t.InternalPath }),
+	stringField("pinned_path", "Pull address pinned to the digest, `<path without :tag>@<digest>`: it never moves.",
+		func(t *swr.Tag) string { return pinnedPath(t.Path, t.Tag, t.Digest) }),
+	int64Field("size", "Image size in bytes.", func(t *swr.Tag) int64 { return t.Size }),
+	boolField("is_trusted", "Whether the image is trusted.", func(t *swr.Tag) bool { return t.IsTrusted }),
+	timeField("created", "Creation time, RFC 3339 in UTC.", func(t *swr.Tag) time.Time { return t.Created }),
+	timeField("updated", "Last update time, RFC 3339 in UTC.", func(t *swr.Tag) time.Time { return t.Updated }),
+	nullableTime("deleted", "Deletion time, RFC 3339 in UTC; null unless deleted.", func(t *swr.Tag) time.Time { return t.Deleted }),
+	stringField("domain_id", "Account (domain) ID.", func(t *swr.Tag) string { return t.DomainID }),
+	boolField("scanned", "Whether the image has been scanned.", func(t *swr.Tag) bool { return t.Scanned }),
+	int64Field("tag_type", "`0` for an image manifest, `1` for a manifest list.", func(t *swr.Tag) int64 { return t.TagType }),
+)
+
+// swrTagNulls blanks manifest unless include_manifest is true.
+func swrTagNulls(s *swrTagsState) fieldSet {
+	if s.includeManifest.ValueBool() {
+		return 0
 	}
+	return swrTagManifest
 }
+
+var swrTagManifest = swrTag.set("manifest")
+
+// swrTags is the data source's top level.
+var swrTags = newObject("registry_swr_tags",
+	stringField("id", "`<namespace>/<repository>`, followed by the filters when given; derived from the arguments only.", swrTagsID),
+	argument("namespace", schema.StringAttribute{
+		Required:            true,
+		MarkdownDescription: "SWR organization (namespace).",
+		Validators: []validator.String{
+			stringvalidator.LengthBetween(1, 64),
+			stringvalidator.RegexMatches(swrNamespaceRule, "must follow SWR's organization-name rule: start with a lower-case letter, "+
+				"then lower-case letters, digits and single '.', '-' or '_' (at most two '_' in a row) between them, and end with a letter or digit"),
+		},
+	}, func(s *swrTagsState) *types.String { return &s.namespace }),
+	argument("repository", schema.StringAttribute{
+		Required:            true,
+		MarkdownDescription: "Repository (image) name; it may contain `/`, such as `apps/web`.",
+		Validators: []validator.String{
+			stringvalidator.LengthBetween(1, 128),
+			stringvalidator.RegexMatches(swrRepositoryRule, "must be lower-case letters and digits, with single '.', '-' or '_' between them, and '/' between parts"),
+		},
+	}, func(s *swrTagsState) *types.String { return &s.repository }),
+	argument("tag", schema.StringAttribute{
+		Optional:            true,
+		MarkdownDescription: "Server-side filter: only tags whose name contains this string.",
+		Validators:          []validator.String{stringvalidator.LengthBetween(1, 128)},
+	}, func(s *swrTagsState) *types.String { return &s.tag }),
+	argument("tag_regex", schema.StringAttribute{
+		Optional:            true,
+		MarkdownDescription: "RE2 regular expression the tag name must match, applied after the listing.",
+		Validators:          []validator.String{re2Validator{}},
+	}, func(s *swrTagsState) *types.String { return &s.tagRegex }),
+	argument("include_manifest", schema.BoolAttribute{
+		Optional:            true,
+		MarkdownDescription: "Whether to keep each tag's `manifest` in state. Default `false`: manifests are large.",
+	}, func(s *swrTagsState) *types.Bool { return &s.includeManifest }),
+	int64Field("total_count", "Number of tags SWR reports for the repository (after `tag`, before `tag_regex`).",
+		func(s *swrTagsState) int64 { return s.total }),
+	listField("tags", "The tags, ordered by `updated` newest first, then by `tag`.", swrTag,
+		func(s *swrTagsState) []swr.Tag { return s.tags }).nullsFrom(swrTagNulls),
+	objectField("latest", "The first of `tags`: the most recently updated tag. Null when there are none.", swrTag,
+		func(s *swrTagsState) *swr.Tag {
+			if len(s.tags) == 0 {
+				return nil
+			}
+			return &s.tags[0]
+		}).nullsFrom(swrTagNulls),
+	timeoutsField(func(s *swrTagsState) *timeouts.Value { return &s.timeouts }),
+)
 
 func (d *swrTagsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_swr_tags"
 }
 
 func (d *swrTagsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Every tag of a Huawei Cloud SWR repository, newest first, with `latest` the newest one. " +
-			"Pin `latest.pinned_path` (repository@digest) in module inputs so that `terraform plan` shows when the tag moves.",
-		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "`<namespace>/<repository>`, followed by the filters when given; derived from the arguments only.",
-			},
-			"namespace": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "SWR organization (namespace).",
-				Validators: []validator.String{
-					stringvalidator.LengthBetween(1, 64),
-					stringvalidator.RegexMatches(swrNamespaceRule, "must follow SWR's organization-name rule: start with a lower-case letter, "+
-						"then lower-case letters, digits and single '.', '-' or '_' (at most two '_' in a row) between them, and end with a letter or digit"),
-				},
-			},
-			"repository": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "Repository (image) name; it may contain `/`, such as `apps/web`.",
-				Validators: []validator.String{
-					stringvalidator.LengthBetween(1, 128),
-					stringvalidator.RegexMatches(swrRepositoryRule, "must be lower-case letters and digits, with single '.', '-' or '_' between them, and '/' between parts"),
-				},
-			},
-			"tag": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "Server-side filter: only tags whose name contains this string.",
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, 128)},
-			},
-			"tag_regex": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "RE2 regular expression the tag name must match, applied after the listing.",
-				Validators:          []validator.String{re2Validator{}},
-			},
-			"include_manifest": schema.BoolAttribute{
-				Optional:            true,
-				MarkdownDescription: "Whether to keep each tag's `manifest` in state. Default `false`: manifests are large.",
-			},
-			"total_count": schema.Int64Attribute{
-				Computed:            true,
-				MarkdownDescription: "Number of tags SWR reports for the repository (after `tag`, before `tag_regex`).",
-			},
-			"tags": schema.ListNestedAttribute{
-				Computed:            true,
-				MarkdownDescription: "The tags, ordered by `updated` newest first, then by `tag`.",
-				NestedObject:        schema.NestedAttributeObject{Attributes: swrTagAttributes()},
-			},
-			"latest": schema.SingleNestedAttribute{
-				Computed:            true,
-				MarkdownDescription: "The first of `tags`: the most recently updated tag. Null when there are none.",
-				Attributes:          swrTagAttributes(),
-			},
-		},
-		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx),
-		},
-	}
+	resp.Schema = swrTags.schema(ctx, "Every tag of a Huawei Cloud SWR repository, newest first, with `latest` the newest one. "+
+		"Pin `latest.pinned_path` (repository@digest) in module inputs so that `terraform plan` shows when the tag moves.")
 }
 
 var swrHints = hints{
@@ -162,83 +155,33 @@ func (d *swrTagsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	readListing(ctx, d, req, resp)
 }
 
-func (d *swrTagsDataSource) readState(ctx context.Context, config tfsdk.Config) ([]byte, diag.Diagnostics) {
-	var m swrTagsModel
-	diags := config.Get(ctx, &m)
+func (d *swrTagsDataSource) readState(ctx context.Context, config tftypes.Value) ([]byte, diag.Diagnostics) {
+	var s swrTagsState
+	ctx, client, cancel, diags := openRead(ctx, config, swrTags, &s, d.providerData().swr)
+	defer cancel()
 	if diags.HasError() {
 		return nil, diags
 	}
-	data := d.providerData()
-	ctx, cancel, sdiags := startRead(ctx, m.Timeouts, swr.CloudName, data.swr != nil, data.swrMissing, data.swrSecrets)
-	defer cancel()
-	if diags.Append(sdiags...); diags.HasError() {
-		return nil, diags
-	}
-
-	includeManifest := m.IncludeManifest.ValueBool()
-	list, err := data.swr.ListTags(ctx, swr.ListTagsInput{
-		Namespace:       m.Namespace.ValueString(),
-		Repository:      m.Repository.ValueString(),
-		Tag:             m.Tag.ValueString(),
-		IncludeManifest: includeManifest,
+	list, err := client.ListTags(ctx, swr.ListTagsInput{
+		Namespace:       s.namespace.ValueString(),
+		Repository:      s.repository.ValueString(),
+		Tag:             s.tag.ValueString(),
+		IncludeManifest: s.includeManifest.ValueBool(),
 	})
 	if err != nil {
 		diags.Append(readError(ctx, err, swrHints))
 		return nil, diags
 	}
-	tags := list.Tags
-	if !m.TagRegex.IsNull() {
-		tagRegex := regexp.MustCompile(m.TagRegex.ValueString()) // validated at plan time
-		tags = slices.DeleteFunc(tags, func(t swr.Tag) bool { return !tagRegex.MatchString(t.Tag) })
-	}
-	sortSWRTags(tags)
-
-	e := newStateEncoder(len(tags) * 700)
-	e.object(10)
-	e.echo(config.Raw, "namespace", "repository", "tag", "tag_regex", "include_manifest", "timeouts")
-	e.str("id", swrTagsID(m))
-	e.int("total_count", int64(list.Total))
-	e.key("tags")
-	e.list(len(tags))
-	for i := range tags {
-		encodeSWRTag(e, &tags[i], includeManifest)
-	}
-	if len(tags) == 0 {
-		e.null("latest")
-	} else {
-		e.key("latest")
-		encodeSWRTag(e, &tags[0], includeManifest)
-	}
-	return finishState(e, diags)
+	s.total = int64(list.Total)
+	s.tags = matching(list.Tags, s.tagRegex, func(t *swr.Tag) string { return t.Tag })
+	sortNewestFirst(s.tags, func(t *swr.Tag) time.Time { return t.Updated }, func(t *swr.Tag) string { return t.Tag })
+	return encodeState(ctx, swrTags, &s, len(s.tags)*700, diags)
 }
 
-// sortSWRTags orders by updated, newest first, then by tag name, so that an
-// unchanged repository always yields the same list.
-func sortSWRTags(tags []swr.Tag) {
-	slices.SortFunc(tags, func(a, b swr.Tag) int {
-		if c := b.Updated.Compare(a.Updated); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Tag, b.Tag)
-	})
-}
-
-func swrTagsID(m swrTagsModel) string {
-	id := m.Namespace.ValueString() + "/" + m.Repository.ValueString()
-	var q []string
-	if !m.Tag.IsNull() {
-		q = append(q, "tag="+m.Tag.ValueString())
-	}
-	if !m.TagRegex.IsNull() {
-		q = append(q, "tag_regex="+m.TagRegex.ValueString())
-	}
-	if m.IncludeManifest.ValueBool() {
-		q = append(q, "include_manifest=true")
-	}
-	if len(q) > 0 {
-		id += "?" + strings.Join(q, "&")
-	}
-	return id
+// swrTagsID is "<namespace>/<repository>" and the filters given.
+func swrTagsID(s *swrTagsState) string {
+	return listingID(s.namespace.ValueString()+"/"+s.repository.ValueString(),
+		ifSet("tag", s.tag), ifSet("tag_regex", s.tagRegex), ifTrue("include_manifest", s.includeManifest))
 }
 
 // pinnedPath replaces the ":tag" of a pull address with "@digest".
@@ -253,27 +196,4 @@ func pinnedPath(path, tag, digest string) string {
 		}
 	}
 	return repo + "@" + digest
-}
-
-// encodeSWRTag writes one tag object; its attributes are swrTagAttributes'.
-func encodeSWRTag(e *stateEncoder, t *swr.Tag, includeManifest bool) {
-	e.object(18)
-	e.int("id", t.ID)
-	e.int("repo_id", t.RepoID)
-	e.str("tag", t.Tag)
-	e.str("image_id", t.ImageID)
-	e.str("digest", t.Digest)
-	e.strOrNull("manifest", t.Manifest, !includeManifest)
-	e.int("schema", t.Schema)
-	e.str("path", t.Path)
-	e.str("internal_path", t.InternalPath)
-	e.str("pinned_path", pinnedPath(t.Path, t.Tag, t.Digest))
-	e.int("size", t.Size)
-	e.bool("is_trusted", t.IsTrusted)
-	e.str("created", apitime.Format(t.Created))
-	e.str("updated", apitime.Format(t.Updated))
-	e.strOrNull("deleted", apitime.Format(t.Deleted), t.Deleted.IsZero())
-	e.str("domain_id", t.DomainID)
-	e.bool("scanned", t.Scanned)
-	e.int("tag_type", t.TagType)
 }

@@ -1,12 +1,12 @@
 package provider
 
 import (
-	"cmp"
 	"context"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"maps"
 	"regexp"
-	"slices"
 	"strconv"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -14,11 +14,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/registry-tools/terraform-provider-registry/internal/apierror"
-	"github.com/registry-tools/terraform-provider-registry/internal/apitime"
 	"github.com/registry-tools/terraform-provider-registry/internal/ucloud"
 )
 
@@ -33,16 +31,14 @@ func NewUCloudRepoImagesDataSource() datasource.DataSource { return &ucloudRepoI
 
 type ucloudRepoImagesDataSource struct{ configured }
 
-// ucloudRepoImagesModel is the data source's configuration; the computed
-// attributes are written by readState's stateEncoder.
-type ucloudRepoImagesModel struct {
-	ID         types.String   `tfsdk:"id"`
-	RepoName   types.String   `tfsdk:"repo_name"`
-	ProjectID  types.String   `tfsdk:"project_id"`
-	NameRegex  types.String   `tfsdk:"name_regex"`
-	TotalCount types.Int64    `tfsdk:"total_count"`
-	Images     types.List     `tfsdk:"images"`
-	Timeouts   timeouts.Value `tfsdk:"timeouts"`
+// ucloudRepoImagesState is one read: the arguments, decoded from the
+// configuration by ucloudRepoImages' table, and what the listing found.
+type ucloudRepoImagesState struct {
+	repoName, projectID, nameRegex types.String
+	timeouts                       timeouts.Value
+
+	total  int64
+	images []ucloud.Image // filtered and sorted
 }
 
 // uhubRegistryHost is where UHub images are pulled from.
@@ -54,72 +50,63 @@ const uhubRegistryHost = "uhub.service.ucloud.cn"
 // so no '/' and no whitespace.
 var uhubRepoNameRule = regexp.MustCompile(`^[^/\s]+$`)
 
-func ucloudImageAttributes() map[string]schema.Attribute {
-	s := func(d string) schema.Attribute { return schema.StringAttribute{Computed: true, MarkdownDescription: d} }
-	return map[string]schema.Attribute{
-		"image_name": s("Image name within the repository."),
-		"repo_name":  s("Repository name, as UHub reports it."),
-		"pull_count": schema.Int64Attribute{Computed: true, MarkdownDescription: "How many times the image has been pulled."},
-		"create_time": s("Creation time, RFC 3339 in UTC (UHub sends unix seconds or a date-time string); " +
-			"null only if UHub sent none."),
-		"update_time": s("Time of the last push, RFC 3339 in UTC; null only if UHub sent none."),
-		"latest_tag":  s("The most recently pushed tag; an empty string when UHub reports none."),
-		"latest_path": s("Pull address of the most recently pushed tag, `" + uhubRegistryHost + "/<repo_name>/<image_name>:<latest_tag>`; " +
-			"null when the image has no `latest_tag`, since an address without a tag would silently mean `:latest`."),
-	}
-}
+// ucloudImage is one image of images.
+var ucloudImage = newObject("registry_ucloud_repo_images image",
+	stringField("image_name", "Image name within the repository.", func(im *ucloud.Image) string { return im.ImageName }),
+	stringField("repo_name", "Repository name, as UHub reports it.", func(im *ucloud.Image) string { return im.RepoName }),
+	int64Field("pull_count", "How many times the image has been pulled.", func(im *ucloud.Image) int64 { return im.PullCount }),
+	nullableTime("create_time", "Creation time, RFC 3339 in UTC (UHub sends unix seconds or a date-time string); "+
+		"null only if UHub sent none.", func(im *ucloud.Image) time.Time { return im.CreateTime }),
+	nullableTime("update_time", "Time of the last push, RFC 3339 in UTC; null only if UHub sent none.",
+		func(im *ucloud.Image) time.Time { return im.UpdateTime }),
+	stringField("latest_tag", "The most recently pushed tag; an empty string when UHub reports none.",
+		func(im *ucloud.Image) string { return im.LatestTag }),
+	nullableString("latest_path", "Pull address of the most recently pushed tag, `"+uhubRegistryHost+"/<repo_name>/<image_name>:<latest_tag>`; "+
+		"null when the image has no `latest_tag`, since an address without a tag would silently mean `:latest`.", uhubLatestPath),
+)
+
+// ucloudRepoImages is the data source's top level.
+var ucloudRepoImages = newObject("registry_ucloud_repo_images",
+	stringField("id", "`<repo_name>`, prefixed with `<project_id>/` when this data source sets `project_id`, "+
+		"followed by `?name_regex=<name_regex>` when given, such as `org-xxxx/shop?name_regex=^api$`; derived from the arguments only.",
+		ucloudRepoImagesID),
+	argument("repo_name", schema.StringAttribute{
+		Required:            true,
+		MarkdownDescription: "UHub repository (the namespace in `" + uhubRegistryHost + "/<repo_name>/<image>`).",
+		Validators: []validator.String{
+			stringvalidator.LengthBetween(1, 128),
+			stringvalidator.RegexMatches(uhubRepoNameRule, "must be one repository name, without '/' or whitespace"),
+		},
+	}, func(s *ucloudRepoImagesState) *types.String { return &s.repoName }),
+	argument("project_id", schema.StringAttribute{
+		Optional: true,
+		MarkdownDescription: "UCloud project of the repository, such as `org-xxxx`; overrides the provider's `project_id`. " +
+			"When neither is set, UHub uses the account's default project (sub-accounts must give one).",
+		Validators: []validator.String{
+			stringvalidator.LengthAtLeast(1),
+			stringvalidator.RegexMatches(regexp.MustCompile(`^\S+$`), "must be a project ID such as org-xxxx, without whitespace"),
+		},
+	}, func(s *ucloudRepoImagesState) *types.String { return &s.projectID }),
+	argument("name_regex", schema.StringAttribute{
+		Optional:            true,
+		MarkdownDescription: "RE2 regular expression the `image_name` must match, applied after the listing, such as `^api(-server)?$`.",
+		Validators:          []validator.String{re2Validator{}},
+	}, func(s *ucloudRepoImagesState) *types.String { return &s.nameRegex }),
+	int64Field("total_count", "Number of images UHub reports in the repository, before `name_regex`.",
+		func(s *ucloudRepoImagesState) int64 { return s.total }),
+	listField("images", "The images, ordered by `update_time` newest first, then by `image_name`; "+
+		"an empty list when the repository has none or none match.", ucloudImage,
+		func(s *ucloudRepoImagesState) []ucloud.Image { return s.images }),
+	timeoutsField(func(s *ucloudRepoImagesState) *timeouts.Value { return &s.timeouts }),
+)
 
 func (d *ucloudRepoImagesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_ucloud_repo_images"
 }
 
 func (d *ucloudRepoImagesDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Every image of a UCloud UHub repository, most recently pushed first. " +
-			"Pass the first image's `latest_path` to a module input so that `terraform plan` shows when a new tag is pushed.",
-		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				Computed: true,
-				MarkdownDescription: "`<repo_name>`, prefixed with `<project_id>/` when this data source sets `project_id`, " +
-					"followed by `?name_regex=<name_regex>` when given, such as `org-xxxx/shop?name_regex=^api$`; derived from the arguments only.",
-			},
-			"repo_name": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "UHub repository (the namespace in `" + uhubRegistryHost + "/<repo_name>/<image>`).",
-				Validators: []validator.String{
-					stringvalidator.LengthBetween(1, 128),
-					stringvalidator.RegexMatches(uhubRepoNameRule, "must be one repository name, without '/' or whitespace"),
-				},
-			},
-			"project_id": schema.StringAttribute{
-				Optional: true,
-				MarkdownDescription: "UCloud project of the repository, such as `org-xxxx`; overrides the provider's `project_id`. " +
-					"When neither is set, UHub uses the account's default project (sub-accounts must give one).",
-				Validators: []validator.String{
-					stringvalidator.LengthAtLeast(1),
-					stringvalidator.RegexMatches(regexp.MustCompile(`^\S+$`), "must be a project ID such as org-xxxx, without whitespace"),
-				},
-			},
-			"name_regex": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "RE2 regular expression the `image_name` must match, applied after the listing, such as `^api(-server)?$`.",
-				Validators:          []validator.String{re2Validator{}},
-			},
-			"total_count": schema.Int64Attribute{
-				Computed:            true,
-				MarkdownDescription: "Number of images UHub reports in the repository, before `name_regex`.",
-			},
-			"images": schema.ListNestedAttribute{
-				Computed: true,
-				MarkdownDescription: "The images, ordered by `update_time` newest first, then by `image_name`; " +
-					"an empty list when the repository has none or none match.",
-				NestedObject: schema.NestedAttributeObject{Attributes: ucloudImageAttributes()},
-			},
-		},
-		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx),
-		},
-	}
+	resp.Schema = ucloudRepoImages.schema(ctx, "Every image of a UCloud UHub repository, most recently pushed first. "+
+		"Pass the first image's `latest_path` to a module input so that `terraform plan` shows when a new tag is pushed.")
 }
 
 const ucloudProjectHint = "project_id (in this data source, which overrides the provider's ucloud project_id / " + envUCloudProjectID + ")"
@@ -165,69 +152,35 @@ func (d *ucloudRepoImagesDataSource) Read(ctx context.Context, req datasource.Re
 	readListing(ctx, d, req, resp)
 }
 
-func (d *ucloudRepoImagesDataSource) readState(ctx context.Context, config tfsdk.Config) ([]byte, diag.Diagnostics) {
-	var m ucloudRepoImagesModel
-	diags := config.Get(ctx, &m)
+func (d *ucloudRepoImagesDataSource) readState(ctx context.Context, config tftypes.Value) ([]byte, diag.Diagnostics) {
+	var s ucloudRepoImagesState
+	ctx, client, cancel, diags := openRead(ctx, config, ucloudRepoImages, &s, d.providerData().ucloud)
+	defer cancel()
 	if diags.HasError() {
 		return nil, diags
 	}
-	data := d.providerData()
-	ctx, cancel, sdiags := startRead(ctx, m.Timeouts, ucloud.CloudName, data.ucloud != nil, data.ucloudMissing, data.ucloudSecrets)
-	defer cancel()
-	if diags.Append(sdiags...); diags.HasError() {
-		return nil, diags
-	}
-
-	list, err := data.ucloud.ListRepoImages(ctx, ucloud.ListRepoImagesInput{
-		RepoName:  m.RepoName.ValueString(),
-		ProjectID: m.ProjectID.ValueString(),
+	list, err := client.ListRepoImages(ctx, ucloud.ListRepoImagesInput{
+		RepoName:  s.repoName.ValueString(),
+		ProjectID: s.projectID.ValueString(),
 	})
 	if err != nil {
 		diags.Append(ucloudReadError(ctx, err))
 		return nil, diags
 	}
-	images := list.Images
-	if !m.NameRegex.IsNull() {
-		nameRegex := regexp.MustCompile(m.NameRegex.ValueString()) // validated at plan time
-		images = slices.DeleteFunc(images, func(im ucloud.Image) bool { return !nameRegex.MatchString(im.ImageName) })
-	}
-	sortUCloudImages(images)
-
-	e := newStateEncoder(len(images) * 400)
-	e.object(7)
-	e.echo(config.Raw, "repo_name", "project_id", "name_regex", "timeouts")
-	e.str("id", ucloudRepoImagesID(m))
-	e.int("total_count", int64(list.TotalCount))
-	e.key("images")
-	e.list(len(images))
-	for i := range images {
-		encodeUCloudImage(e, &images[i])
-	}
-	return finishState(e, diags)
-}
-
-// sortUCloudImages orders by update_time, newest first, then by image_name,
-// so that an unchanged repository always yields the same list.
-func sortUCloudImages(images []ucloud.Image) {
-	slices.SortFunc(images, func(a, b ucloud.Image) int {
-		if c := b.UpdateTime.Compare(a.UpdateTime); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.ImageName, b.ImageName)
-	})
+	s.total = int64(list.TotalCount)
+	s.images = matching(list.Images, s.nameRegex, func(im *ucloud.Image) string { return im.ImageName })
+	sortNewestFirst(s.images, func(im *ucloud.Image) time.Time { return im.UpdateTime }, func(im *ucloud.Image) string { return im.ImageName })
+	return encodeState(ctx, ucloudRepoImages, &s, len(s.images)*400, diags)
 }
 
 // ucloudRepoImagesID is "[<project_id>/]<repo_name>[?name_regex=…]", from the
 // data source's own arguments: the provider's project is not part of it.
-func ucloudRepoImagesID(m ucloudRepoImagesModel) string {
-	id := m.RepoName.ValueString()
-	if m.ProjectID.ValueString() != "" {
-		id = m.ProjectID.ValueString() + "/" + id
+func ucloudRepoImagesID(s *ucloudRepoImagesState) string {
+	base := s.repoName.ValueString()
+	if s.projectID.ValueString() != "" {
+		base = s.projectID.ValueString() + "/" + base
 	}
-	if !m.NameRegex.IsNull() {
-		id += "?name_regex=" + m.NameRegex.ValueString()
-	}
-	return id
+	return listingID(base, ifSet("name_regex", s.nameRegex))
 }
 
 // uhubLatestPath is the pull address of an image's latest tag; ok is false
@@ -237,18 +190,4 @@ func uhubLatestPath(im *ucloud.Image) (path string, ok bool) {
 		return "", false
 	}
 	return uhubRegistryHost + "/" + im.RepoName + "/" + im.ImageName + ":" + im.LatestTag, true
-}
-
-// encodeUCloudImage writes one image object; its attributes are
-// ucloudImageAttributes'.
-func encodeUCloudImage(e *stateEncoder, im *ucloud.Image) {
-	e.object(7)
-	e.str("image_name", im.ImageName)
-	e.str("repo_name", im.RepoName)
-	e.int("pull_count", im.PullCount)
-	e.strOrNull("create_time", apitime.Format(im.CreateTime), im.CreateTime.IsZero())
-	e.strOrNull("update_time", apitime.Format(im.UpdateTime), im.UpdateTime.IsZero())
-	e.str("latest_tag", im.LatestTag)
-	latest, ok := uhubLatestPath(im)
-	e.strOrNull("latest_path", latest, !ok)
 }

@@ -1,0 +1,363 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/vmihailenco/msgpack/v5"
+)
+
+// An object's field table is the one declaration of its attributes: the
+// schema (attributes(), blocks()) and the state (encode) both come from
+// it, so an attribute is added in one line and can never be in one and
+// not the other. The getters are typed, so writing the state costs one
+// indirect call per attribute and no reflection.
+
+// fieldKind says which getter of a field is set and how its value is written.
+type fieldKind uint8
+
+const (
+	kindString     fieldKind = iota // str; never null
+	kindNullString                  // optStr; null when it says so
+	kindInt64                       // i64
+	kindBool                        // b
+	kindTime                        // at, as RFC 3339 in UTC; "" for the zero time
+	kindNullTime                    // at, as RFC 3339 in UTC; null for the zero time
+	kindNested                      // nested: a list or a single object of another table
+	kindArgument                    // an argument of the configuration, echoed into state
+)
+
+// field is one attribute of an object of type T.
+type field[T any] struct {
+	name string
+	kind fieldKind
+	desc string
+	key  []byte // name, msgpack-encoded once
+
+	str    func(*T) string
+	optStr func(*T) (string, bool)
+	i64    func(*T) int64
+	b      func(*T) bool
+	at     func(*T) time.Time
+
+	// kindNested: the schema attribute, and the writer of the value with
+	// the element fields to write as null (see nullsFrom).
+	nestedAttr func(context.Context) schema.Attribute
+	nested     func(ctx context.Context, e *stateEncoder, v *T, nulls fieldSet)
+	nulls      func(*T) fieldSet
+
+	// kindArgument: its schema (an attribute or, for timeouts, a block),
+	// how to set it from the configuration and how to echo it.
+	argAttr  schema.Attribute
+	argBlock func(context.Context) schema.Block
+	decode   func(ctx context.Context, v *T, tv tftypes.Value) error
+	echo     func(ctx context.Context, v *T) ([]byte, error)
+	timeouts func(*T) timeouts.Value
+}
+
+// stringField is a computed string.
+func stringField[T any](name, desc string, get func(*T) string) field[T] {
+	return field[T]{name: name, kind: kindString, desc: desc, str: get}
+}
+
+// nullableString is a computed string, null when get returns false.
+func nullableString[T any](name, desc string, get func(*T) (string, bool)) field[T] {
+	return field[T]{name: name, kind: kindNullString, desc: desc, optStr: get}
+}
+
+// int64Field is a computed number.
+func int64Field[T any](name, desc string, get func(*T) int64) field[T] {
+	return field[T]{name: name, kind: kindInt64, desc: desc, i64: get}
+}
+
+// boolField is a computed bool.
+func boolField[T any](name, desc string, get func(*T) bool) field[T] {
+	return field[T]{name: name, kind: kindBool, desc: desc, b: get}
+}
+
+// timeField is a computed time, RFC 3339 in UTC; the zero time is "".
+func timeField[T any](name, desc string, get func(*T) time.Time) field[T] {
+	return field[T]{name: name, kind: kindTime, desc: desc, at: get}
+}
+
+// nullableTime is a computed time, RFC 3339 in UTC; the zero time is null.
+func nullableTime[T any](name, desc string, get func(*T) time.Time) field[T] {
+	return field[T]{name: name, kind: kindNullTime, desc: desc, at: get}
+}
+
+// listField is a computed list of elem objects.
+func listField[T, E any](name, desc string, elem *object[E], get func(*T) []E) field[T] {
+	return field[T]{
+		name: name, kind: kindNested, desc: desc,
+		nestedAttr: func(ctx context.Context) schema.Attribute {
+			return schema.ListNestedAttribute{Computed: true, MarkdownDescription: desc,
+				NestedObject: schema.NestedAttributeObject{Attributes: elem.attributes(ctx)}}
+		},
+		nested: func(ctx context.Context, e *stateEncoder, v *T, nulls fieldSet) {
+			items := get(v)
+			e.list(len(items))
+			for i := range items {
+				elem.encode(ctx, e, &items[i], nulls)
+			}
+		},
+	}
+}
+
+// objectField is a computed elem object, null when get returns nil.
+func objectField[T, E any](name, desc string, elem *object[E], get func(*T) *E) field[T] {
+	return field[T]{
+		name: name, kind: kindNested, desc: desc,
+		nestedAttr: func(ctx context.Context) schema.Attribute {
+			return schema.SingleNestedAttribute{Computed: true, MarkdownDescription: desc, Attributes: elem.attributes(ctx)}
+		},
+		nested: func(ctx context.Context, e *stateEncoder, v *T, nulls fieldSet) {
+			if item := get(v); item != nil {
+				elem.encode(ctx, e, item, nulls)
+			} else {
+				e.null()
+			}
+		},
+	}
+}
+
+// nullsFrom makes a list or object field write the element fields in
+// nulls(v) as null: options of one read, such as include_manifest, that
+// blank an attribute of every element.
+func (f field[T]) nullsFrom(nulls func(*T) fieldSet) field[T] {
+	f.nulls = nulls
+	return f
+}
+
+// argument is an argument of the configuration (Required or Optional in
+// a), decoded into *get(v) before the read and echoed into state
+// unchanged, as Terraform requires.
+func argument[T any, V attr.Value](name string, a schema.Attribute, get func(*T) *V) field[T] {
+	return field[T]{
+		name: name, kind: kindArgument, argAttr: a,
+		decode: decodeInto(name, a.GetType(), get),
+		echo:   echoFrom(get),
+	}
+}
+
+// timeoutsField is the timeouts { read } block; openRead bounds the read by it.
+func timeoutsField[T any](get func(*T) *timeouts.Value) field[T] {
+	return field[T]{
+		name: "timeouts", kind: kindArgument,
+		argBlock: func(ctx context.Context) schema.Block { return timeouts.Block(ctx) },
+		decode:   decodeInto("timeouts", timeouts.Block(context.Background()).Type(), get),
+		echo:     echoFrom(get),
+		timeouts: func(v *T) timeouts.Value { return *get(v) },
+	}
+}
+
+func decodeInto[T any, V attr.Value](name string, t attr.Type, get func(*T) *V) func(context.Context, *T, tftypes.Value) error {
+	return func(ctx context.Context, v *T, tv tftypes.Value) error {
+		av, err := t.ValueFromTerraform(ctx, tv)
+		if err != nil {
+			return fmt.Errorf("argument %s: %w", name, err)
+		}
+		typed, ok := av.(V)
+		if !ok {
+			return fmt.Errorf("argument %s decodes to %T, not %T", name, av, *new(V))
+		}
+		*get(v) = typed
+		return nil
+	}
+}
+
+func echoFrom[T any, V attr.Value](get func(*T) *V) func(context.Context, *T) ([]byte, error) {
+	return func(ctx context.Context, v *T) ([]byte, error) {
+		tv, err := (*get(v)).ToTerraformValue(ctx)
+		if err != nil {
+			return nil, err
+		}
+		dv, err := tfprotov6.NewDynamicValue(tv.Type(), tv)
+		return dv.MsgPack, err
+	}
+}
+
+// fieldSet is a set of an object's fields, by index.
+type fieldSet uint64
+
+// object is the field table of one object type: a data source's top level
+// or an element of one of its lists.
+type object[T any] struct {
+	name   string // names the object in provider-bug diagnostics
+	fields []field[T]
+}
+
+// newObject checks the table once, when the package loads: a mistake in
+// it is a programming error that every test run reports.
+func newObject[T any](name string, fields ...field[T]) *object[T] {
+	if len(fields) > 64 {
+		panic(name + ": more than 64 fields do not fit a fieldSet")
+	}
+	seen := map[string]bool{}
+	for i := range fields {
+		f := &fields[i]
+		if f.name == "" || seen[f.name] {
+			panic(fmt.Sprintf("%s: field %q is empty or declared twice", name, f.name))
+		}
+		seen[f.name] = true
+		key, err := msgpack.Marshal(f.name)
+		if err != nil {
+			panic(err)
+		}
+		f.key = key
+	}
+	return &object[T]{name: name, fields: fields}
+}
+
+// set is the fieldSet of the named fields.
+func (o *object[T]) set(names ...string) fieldSet {
+	var s fieldSet
+	for _, n := range names {
+		i := o.index(n)
+		if i < 0 {
+			panic(fmt.Sprintf("%s has no field %q", o.name, n))
+		}
+		s |= 1 << i
+	}
+	return s
+}
+
+func (o *object[T]) index(name string) int {
+	for i := range o.fields {
+		if o.fields[i].name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// attributes are the schema attributes of every field but blocks.
+func (o *object[T]) attributes(ctx context.Context) map[string]schema.Attribute {
+	attrs := make(map[string]schema.Attribute, len(o.fields))
+	for i := range o.fields {
+		f := &o.fields[i]
+		switch f.kind {
+		case kindString, kindNullString, kindTime, kindNullTime:
+			attrs[f.name] = schema.StringAttribute{Computed: true, MarkdownDescription: f.desc}
+		case kindInt64:
+			attrs[f.name] = schema.Int64Attribute{Computed: true, MarkdownDescription: f.desc}
+		case kindBool:
+			attrs[f.name] = schema.BoolAttribute{Computed: true, MarkdownDescription: f.desc}
+		case kindNested:
+			attrs[f.name] = f.nestedAttr(ctx)
+		case kindArgument:
+			if f.argAttr != nil {
+				attrs[f.name] = f.argAttr
+			}
+		}
+	}
+	return attrs
+}
+
+// blocks are the schema blocks (timeouts).
+func (o *object[T]) blocks(ctx context.Context) map[string]schema.Block {
+	var blocks map[string]schema.Block
+	for i := range o.fields {
+		if f := &o.fields[i]; f.argBlock != nil {
+			if blocks == nil {
+				blocks = map[string]schema.Block{}
+			}
+			blocks[f.name] = f.argBlock(ctx)
+		}
+	}
+	return blocks
+}
+
+// schema is the data source schema of a top-level object.
+func (o *object[T]) schema(ctx context.Context, desc string) schema.Schema {
+	return schema.Schema{MarkdownDescription: desc, Attributes: o.attributes(ctx), Blocks: o.blocks(ctx)}
+}
+
+// decodeArguments sets v's arguments from the configuration, an object of
+// the schema's type.
+func (o *object[T]) decodeArguments(ctx context.Context, config tftypes.Value, v *T) diag.Diagnostics {
+	var diags diag.Diagnostics
+	var attrs map[string]tftypes.Value
+	if err := config.As(&attrs); err != nil {
+		diags.AddError("Cannot read configuration", "This is a bug in the provider; please report it: "+err.Error())
+		return diags
+	}
+	for i := range o.fields {
+		f := &o.fields[i]
+		if f.decode == nil {
+			continue
+		}
+		tv, ok := attrs[f.name]
+		if !ok {
+			diags.AddError("Cannot read configuration", fmt.Sprintf("This is a bug in the provider; please report it: %s has no argument %q.", o.name, f.name))
+			continue
+		}
+		if err := f.decode(ctx, v, tv); err != nil {
+			diags.AddError("Cannot read configuration", "This is a bug in the provider; please report it: "+err.Error())
+		}
+	}
+	return diags
+}
+
+// timeouts is v's timeouts block; null when the object has none.
+func (o *object[T]) timeouts(v *T) timeouts.Value {
+	for i := range o.fields {
+		if f := &o.fields[i]; f.timeouts != nil {
+			return f.timeouts(v)
+		}
+	}
+	return timeouts.Value{}
+}
+
+// encode writes v as one object of len(o.fields) attributes; the fields
+// in nulls are written as null.
+func (o *object[T]) encode(ctx context.Context, e *stateEncoder, v *T, nulls fieldSet) {
+	e.beginObject(o.name, len(o.fields))
+	for i := range o.fields {
+		f := &o.fields[i]
+		e.key(f.key)
+		if nulls&(1<<i) != 0 {
+			e.null()
+			continue
+		}
+		switch f.kind {
+		case kindString:
+			e.string(f.str(v))
+		case kindNullString:
+			if s, ok := f.optStr(v); ok {
+				e.string(s)
+			} else {
+				e.null()
+			}
+		case kindInt64:
+			e.int(f.i64(v))
+		case kindBool:
+			e.bool(f.b(v))
+		case kindTime:
+			e.time(f.at(v))
+		case kindNullTime:
+			if t := f.at(v); t.IsZero() {
+				e.null()
+			} else {
+				e.time(t)
+			}
+		case kindNested:
+			var elemNulls fieldSet
+			if f.nulls != nil {
+				elemNulls = f.nulls(v)
+			}
+			f.nested(ctx, e, v, elemNulls)
+		case kindArgument:
+			raw, err := f.echo(ctx, v)
+			e.keep(err)
+			e.raw(raw)
+		}
+	}
+	e.endObject()
+}
