@@ -66,8 +66,9 @@ func main() {
 		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, o, os.Stderr, nil); err != nil {
+	err := run(ctx, o, os.Stderr, nil)
+	stop()
+	if err != nil {
 		log.Fatal(err)
 	}
 }
