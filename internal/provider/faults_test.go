@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -48,9 +47,12 @@ const (
 	// each one ends by the timeout, whatever the machine's speed.
 	matrixStallTimeout = "300ms"
 	// matrixStallOnceTimeout is the request_timeout when one attempt stalls
-	// and the listing must then complete: the other attempts, 1,000-tag
-	// pages under the race detector included, must each stay under it.
-	matrixStallOnceTimeout = "5s"
+	// and the listing must then complete: every other attempt must stay
+	// under it, so that case lists a handful of items (one small page,
+	// milliseconds even on a loaded machine under the race detector, where
+	// a 1,000-tag SWR page was seen to take a second).
+	matrixStallOnceTimeout = "2s"
+	matrixStallOnceItems   = 10
 )
 
 // matrixCloud is one cloud's data source as the matrix reads it.
@@ -59,10 +61,10 @@ type matrixCloud struct {
 	addr     string // the data source's address in config
 	config   string // the data source block
 	listAttr string // the list attribute holding every item
-	items    int
-	pageSize int // items on each page the fake serves
-	// seed stores the items in this cloud's fake.
-	seed func(fc *fakecloud.Cloud)
+	items    int    // in the fake, three pages' worth
+	pageSize int    // items on each page the fake serves
+	// seed stores n items in this cloud's fake.
+	seed func(fc *fakecloud.Cloud, n int)
 	// queue queues a fault for the next n requests to this cloud's fake.
 	queue func(fc *fakecloud.Cloud, n int, f fakecloud.Fault)
 	// page matches the request for the page after the first n items.
@@ -78,7 +80,7 @@ var matrixClouds = map[string]matrixCloud{
 		addr:     "data.registry_swr_tags.m",
 		config:   "data \"registry_swr_tags\" \"m\" {\n  namespace  = \"team\"\n  repository = \"web\"\n}",
 		listAttr: "tags", items: matrixSWRTags, pageSize: 1000,
-		seed:  func(fc *fakecloud.Cloud) { fc.SWR.GenerateTags("team", "web", matrixSWRTags) },
+		seed:  func(fc *fakecloud.Cloud, n int) { fc.SWR.GenerateTags("team", "web", n) },
 		queue: func(fc *fakecloud.Cloud, n int, f fakecloud.Fault) { fc.SWR.Inject(n, f) },
 		page: func(n int) func(*http.Request, url.Values) bool {
 			return func(r *http.Request, p url.Values) bool {
@@ -97,7 +99,7 @@ var matrixClouds = map[string]matrixCloud{
 		addr:     "data.registry_ucloud_repo_images.m",
 		config:   `data "registry_ucloud_repo_images" "m" { repo_name = "shop" }`,
 		listAttr: "images", items: matrixUHubImages, pageSize: 20,
-		seed:  func(fc *fakecloud.Cloud) { fc.UHub.GenerateImages("shop", matrixUHubImages) },
+		seed:  func(fc *fakecloud.Cloud, n int) { fc.UHub.GenerateImages("shop", n) },
 		queue: func(fc *fakecloud.Cloud, n int, f fakecloud.Fault) { fc.UHub.Inject(n, f) },
 		page: func(n int) func(*http.Request, url.Values) bool {
 			return func(_ *http.Request, p url.Values) bool {
@@ -117,7 +119,7 @@ var matrixClouds = map[string]matrixCloud{
 		addr:     "data.registry_ppio_images.m",
 		config:   `data "registry_ppio_images" "m" {}`,
 		listAttr: "images", items: matrixPPIOImages, pageSize: 50,
-		seed:  func(fc *fakecloud.Cloud) { fc.PPIO.GenerateImages(matrixPPIOImages) },
+		seed:  func(fc *fakecloud.Cloud, n int) { fc.PPIO.GenerateImages(n) },
 		queue: func(fc *fakecloud.Cloud, n int, f fakecloud.Fault) { fc.PPIO.Inject(n, f) },
 		page: func(n int) func(*http.Request, url.Values) bool {
 			// Cursors are opaque: the first page has none, the rest one each.
@@ -168,6 +170,8 @@ type matrixFault struct {
 	clouds []string
 	// timeout is the request_timeout; matrixReqTimeout when empty.
 	timeout string
+	// items is how many items the fake holds; the cloud's when 0.
+	items int
 	// inject puts the fault on the cloud's fake before Terraform runs.
 	inject func(fc *fakecloud.Cloud, mc matrixCloud)
 	// want is nil when the full list must arrive, else the diagnostic, which
@@ -222,7 +226,7 @@ var matrixFaults = []matrixFault{
 	{name: "connection reset mid-body", clouds: allClouds, inject: func(fc *fakecloud.Cloud, mc matrixCloud) {
 		mc.queue(fc, 1, fakecloud.ResetMidBodyFault())
 	}},
-	{name: "stall past request_timeout once", clouds: allClouds, timeout: matrixStallOnceTimeout, inject: func(fc *fakecloud.Cloud, mc matrixCloud) {
+	{name: "stall past request_timeout once", clouds: allClouds, timeout: matrixStallOnceTimeout, items: matrixStallOnceItems, inject: func(fc *fakecloud.Cloud, mc matrixCloud) {
 		mc.queue(fc, 1, fakecloud.StallFault())
 	}},
 	{name: "stall past request_timeout on every attempt", clouds: allClouds, timeout: matrixStallTimeout, inject: func(fc *fakecloud.Cloud, mc matrixCloud) {
@@ -230,7 +234,7 @@ var matrixFaults = []matrixFault{
 	}, want: `request\s+timeout\s+of\s+300ms.*after\s+4\s+attempts.*request_timeout`},
 	{name: "truncated JSON", clouds: allClouds, inject: func(fc *fakecloud.Cloud, mc matrixCloud) {
 		editPage(fc, mc, 0, func(s int, _ http.Header, b []byte) (int, []byte) { return s, b[:len(b)/2] })
-	}, want: `HTTP\s+200.*malformed`},
+	}, want: `malformed.*HTTP\s+200`},
 	{name: "wrong field type", clouds: allClouds, inject: func(fc *fakecloud.Cloud, mc matrixCloud) {
 		editPage(fc, mc, 0, func(s int, _ http.Header, b []byte) (int, []byte) {
 			doc, items := mc.itemsOf(b)
@@ -244,10 +248,10 @@ var matrixFaults = []matrixFault{
 			out, _ := json.Marshal(doc)
 			return s, out
 		})
-	}, want: `HTTP\s+200.*malformed`},
+	}, want: `malformed.*HTTP\s+200`},
 	{name: "HTML page from a gateway with status 200", clouds: allClouds, inject: func(fc *fakecloud.Cloud, mc matrixCloud) {
 		mc.queue(fc, 1, fakecloud.StatusFault(http.StatusOK, map[string]string{"Content-Type": "text/html"}, matrixHTMLGateway))
-	}, want: `HTTP\s+200.*502\s+Bad\s+Gateway`},
+	}, want: `502\s+Bad\s+Gateway.*HTTP\s+200`},
 	{name: "PPIO cursor that repeats", clouds: []string{"ppio"}, inject: func(fc *fakecloud.Cloud, _ matrixCloud) {
 		fc.PPIO.SetRepeatingCursor(true)
 	}, want: `next_cursor.*run\s+again`},
@@ -305,32 +309,31 @@ func inflateTotal(mc matrixCloud, extra int) func(int, http.Header, []byte) (int
 	}
 }
 
-func matrixFactories() map[string]func() (tfprotov6.ProviderServer, error) {
-	return map[string]func() (tfprotov6.ProviderServer, error){
-		"registry": NewServer("test", WithRetryWait(time.Millisecond, 10*time.Millisecond), WithMaxBodyBytes(matrixBodyLimit)),
-	}
-}
-
 func TestFaultMatrix(t *testing.T) {
-	clearCloudEnv(t)
+	t.Parallel()
 	for _, f := range matrixFaults {
 		for _, cloud := range f.clouds {
 			mc := matrixClouds[cloud]
 			t.Run(cloud+"/"+f.name, func(t *testing.T) {
+				t.Parallel()
 				fc, url := startFake(t)
-				mc.seed(fc)
+				items := cmp.Or(f.items, mc.items)
+				mc.seed(fc, items)
 				f.inject(fc, mc)
 
 				timeout := cmp.Or(f.timeout, matrixReqTimeout)
 				step := resource.TestStep{Config: matrixProviderConfig(url, timeout) + mc.config}
 				if f.want == "" {
 					step.ConfigStateChecks = []statecheck.StateCheck{
-						statecheck.ExpectKnownValue(mc.addr, tfjsonpath.New(mc.listAttr), knownvalue.ListSizeExact(mc.items)),
+						statecheck.ExpectKnownValue(mc.addr, tfjsonpath.New(mc.listAttr), knownvalue.ListSizeExact(items)),
 					}
 				} else {
 					step.ExpectError = regexp.MustCompile(`(?s)` + strings.ReplaceAll(regexp.QuoteMeta(mc.name), " ", `\s+`) + `\s+failed.*` + f.want)
 				}
-				resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: matrixFactories(), Steps: []resource.TestStep{step}})
+				resource.UnitTest(t, resource.TestCase{
+					ProtoV6ProviderFactories: testFactories(nil, WithMaxBodyBytes(matrixBodyLimit)),
+					Steps:                    []resource.TestStep{step},
+				})
 			})
 		}
 	}

@@ -88,7 +88,7 @@ func spyPPIO(fc *fakecloud.Cloud) *requestSpy {
 }
 
 func TestPPIOImagesEveryAttribute(t *testing.T) {
-	clearCloudEnv(t)
+	t.Parallel()
 	fc, url := startFake(t)
 	// vllm-1 is "disable" with an error and a message, pytorch-1 is
 	// "creating" with a message only, cuda-0 is "normal" with neither.
@@ -100,7 +100,7 @@ func TestPPIOImagesEveryAttribute(t *testing.T) {
 	}
 
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(),
+		ProtoV6ProviderFactories: testFactories(nil),
 		Steps: []resource.TestStep{{
 			Config: ppioImagesConfig(url, `
   name = "vllm-1"
@@ -125,7 +125,7 @@ data "registry_ppio_images" "normal" {
 }
 
 func TestPPIOImagesManyPagesInOrder(t *testing.T) {
-	clearCloudEnv(t)
+	t.Parallel()
 	fc, url := startFake(t)
 	const n = 137 // three pages of at most fakecloud.PPIOMaxPageSize
 	fc.PPIO.GenerateImages(n)
@@ -163,7 +163,7 @@ func TestPPIOImagesManyPagesInOrder(t *testing.T) {
 	slices.SortFunc(tie, func(a, b fakecloud.PPIOImage) int { return strings.Compare(a.ID, b.ID) })
 
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(),
+		ProtoV6ProviderFactories: testFactories(nil),
 		Steps: []resource.TestStep{{
 			Config: ppioImagesConfig(url, ""),
 			ConfigStateChecks: []statecheck.StateCheck{
@@ -199,7 +199,7 @@ func TestPPIOImagesManyPagesInOrder(t *testing.T) {
 }
 
 func TestPPIOImagesFilters(t *testing.T) {
-	clearCloudEnv(t)
+	t.Parallel()
 	fc, url := startFake(t)
 	// pytorch-0…4 are images 0, 7, 14, 21 and 28: base, community, private,
 	// base, community; created in that order.
@@ -207,7 +207,7 @@ func TestPPIOImagesFilters(t *testing.T) {
 	spy := spyPPIO(fc)
 
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(),
+		ProtoV6ProviderFactories: testFactories(nil),
 		Steps: []resource.TestStep{
 			{
 				PreConfig: spy.reset,
@@ -269,11 +269,11 @@ func TestPPIOImagesFilters(t *testing.T) {
 }
 
 func TestPPIOImagesEmpty(t *testing.T) {
-	clearCloudEnv(t)
+	t.Parallel()
 	fc, url := startFake(t)
 
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(),
+		ProtoV6ProviderFactories: testFactories(nil),
 		Steps: []resource.TestStep{
 			{
 				Config: ppioImagesConfig(url, `name = ""`),
@@ -296,7 +296,7 @@ func TestPPIOImagesEmpty(t *testing.T) {
 }
 
 func TestPPIOImagesRejectsBadInputAtPlan(t *testing.T) {
-	clearCloudEnv(t)
+	t.Parallel()
 	_, url := startFake(t)
 	cases := map[string]planErrorCase{
 		"unknown type":  {`type = "public"`, `(?s)Attribute\s+type\s+value\s+must\s+be\s+one\s+of:\s+\["base"\s+"community"\s+"private"\],\s+got:\s+"public"`},
@@ -308,11 +308,11 @@ func TestPPIOImagesRejectsBadInputAtPlan(t *testing.T) {
 }
 
 func TestPPIOImagesMissingAPIKey(t *testing.T) {
-	clearCloudEnv(t)
+	t.Parallel()
 	_, url := startFake(t)
 
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(),
+		ProtoV6ProviderFactories: testFactories(nil),
 		Steps: []resource.TestStep{{
 			Config: fmt.Sprintf(`
 provider "registry" {
@@ -328,12 +328,12 @@ data "registry_ppio_images" "test" {}
 }
 
 func TestPPIOImagesWrongAPIKey(t *testing.T) {
-	clearCloudEnv(t)
+	t.Parallel()
 	fc, url := startFake(t)
 	fc.PPIO.GenerateImages(3)
 
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(),
+		ProtoV6ProviderFactories: testFactories(nil),
 		Steps: []resource.TestStep{{
 			Config: ppioProviderConfig(url, "not-the-key") + `
 data "registry_ppio_images" "test" {}`,
@@ -345,14 +345,13 @@ data "registry_ppio_images" "test" {}`,
 // TestPPIOImagesFromEnvironment: the key and endpoint from PPIO_* variables,
 // no ppio block at all.
 func TestPPIOImagesFromEnvironment(t *testing.T) {
-	clearCloudEnv(t)
+	t.Parallel()
 	fc, url := startFake(t)
 	fc.PPIO.GenerateImages(60)
-	t.Setenv(envPPIOAPIKey, fakecloud.DefaultPPIOAPIKey)
-	t.Setenv(envPPIOEndpoint, url)
+	env := testEnv{envPPIOAPIKey: fakecloud.DefaultPPIOAPIKey, envPPIOEndpoint: url}
 
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(),
+		ProtoV6ProviderFactories: testFactories(env),
 		Steps: []resource.TestStep{{
 			Config: `data "registry_ppio_images" "test" {}`,
 			ConfigStateChecks: []statecheck.StateCheck{
@@ -365,13 +364,13 @@ func TestPPIOImagesFromEnvironment(t *testing.T) {
 // TestPPIOImagesCursorLoop: a service whose next_cursor repeats is an
 // error, never an endless or partial listing.
 func TestPPIOImagesCursorLoop(t *testing.T) {
-	clearCloudEnv(t)
+	t.Parallel()
 	fc, url := startFake(t)
 	fc.PPIO.GenerateImages(137)
 	fc.PPIO.SetRepeatingCursor(true)
 
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(),
+		ProtoV6ProviderFactories: testFactories(nil),
 		Steps: []resource.TestStep{{
 			Config:      ppioImagesConfig(url, ""),
 			ExpectError: regexp.MustCompile(`(?s)PPIO\s+ListImages\s+failed.*next_cursor\s+already\s+used.*pagination\s+loops.*run\s+again`),
@@ -382,12 +381,12 @@ func TestPPIOImagesCursorLoop(t *testing.T) {
 // TestPPIOImagesThrottled: throttling within max_retries is invisible;
 // throttling beyond it is an error that says what to do.
 func TestPPIOImagesThrottled(t *testing.T) {
-	clearCloudEnv(t)
+	t.Parallel()
 	fc, url := startFake(t)
 	fc.PPIO.GenerateImages(120)
 
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(),
+		ProtoV6ProviderFactories: testFactories(nil),
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() { fc.PPIO.Inject(2, fc.PPIO.ThrottleFault()) },
@@ -408,7 +407,7 @@ func TestPPIOImagesThrottled(t *testing.T) {
 // TestPPIOImagesDrift: an unchanged account plans nothing; an image pushed
 // between runs becomes the newest and changes the input that uses it.
 func TestPPIOImagesDrift(t *testing.T) {
-	clearCloudEnv(t)
+	t.Parallel()
 	fc, url := startFake(t)
 	fc.PPIO.GenerateImages(20)
 	config := ppioImagesConfig(url, `name_regex = "^pytorch-"`) + `
@@ -421,7 +420,7 @@ output "newest" {
 	var pushed fakecloud.PPIOImage
 
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(),
+		ProtoV6ProviderFactories: testFactories(nil),
 		Steps: []resource.TestStep{
 			{
 				Config: config,

@@ -20,7 +20,7 @@ import (
 // Every provider validator, fed a bad value, fails the plan with a
 // diagnostic on the argument's path that says what is expected.
 func TestProviderRejectsBadArgumentsAtPlan(t *testing.T) {
-	clearCloudEnv(t)
+	t.Parallel()
 	cases := map[string]planErrorCase{
 		"max_retries negative":    {`max_retries = -1`, `(?s)max_retries.*between 0 and 20`},
 		"max_retries too many":    {`max_retries = 50`, `(?s)max_retries.*between 0 and 20`},
@@ -44,15 +44,16 @@ func TestProviderRejectsBadArgumentsAtPlan(t *testing.T) {
 // An unreadable or empty ca_cert_file is refused when the provider is
 // configured, with the argument named.
 func TestProviderRejectsUnusableCACertFile(t *testing.T) {
-	clearCloudEnv(t)
+	t.Parallel()
 	notPEM := filepath.Join(t.TempDir(), "ca.pem")
 	if err := os.WriteFile(notPEM, []byte("not a certificate"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	for name, file := range map[string]string{"missing": filepath.Join(t.TempDir(), "nope.pem"), "not PEM": notPEM} {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testFactories(),
+				ProtoV6ProviderFactories: testFactories(nil),
 				Steps: []resource.TestStep{{
 					Config:      fmt.Sprintf("provider \"registry\" {\n  ca_cert_file = %q\n}\ndata \"registry_ppio_images\" \"test\" {}\n", file),
 					ExpectError: regexp.MustCompile(`(?s)Cannot load ca_cert_file.*ca_cert_file`),
@@ -66,7 +67,7 @@ func TestProviderRejectsUnusableCACertFile(t *testing.T) {
 // no system trusts: without ca_cert_file the read fails on the certificate
 // (TLS verification is always on); with it, every tag arrives.
 func TestPrivateCloudWithItsOwnCA(t *testing.T) {
-	clearCloudEnv(t)
+	t.Parallel()
 	fc := fakecloud.New()
 	fc.SWR.GenerateTags("team", "web", 1500)
 	srv := httptest.NewTLSServer(fc)
@@ -94,7 +95,7 @@ data "registry_swr_tags" "test" {
 `, extra, fakecloud.DefaultSWRRegion, fakecloud.DefaultSWRAccessKey, fakecloud.DefaultSWRSecretKey, srv.URL, srv.URL)
 	}
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(),
+		ProtoV6ProviderFactories: testFactories(nil),
 		Steps: []resource.TestStep{
 			{
 				Config:      config(""),

@@ -21,14 +21,27 @@ import (
 
 func TestMain(m *testing.M) {
 	// Terraform must never phone home or download anything from the tests.
+	// Set once, before any test runs: tests give their provider its own
+	// environment (testEnv) and so run in parallel.
 	_ = os.Setenv("CHECKPOINT_DISABLE", "1")
 	os.Exit(m.Run())
 }
 
-// testFactories serve the provider in-process; retries wait milliseconds.
-func testFactories() map[string]func() (tfprotov6.ProviderServer, error) {
+// testEnv is the environment one test's provider reads in place of the
+// process's (WithGetenv): tests set it without t.Setenv, so they run in
+// parallel, and a developer's own HW_*, UCLOUD_* or PPIO_* credentials
+// never reach a test. nil is an empty environment. Set it up before the
+// provider runs; it is only read afterwards.
+type testEnv map[string]string
+
+func (e testEnv) get(name string) string { return e[name] }
+
+// testFactories serve the provider in-process, reading env for its
+// environment; retries wait milliseconds. opts come after the defaults.
+func testFactories(env testEnv, opts ...Option) map[string]func() (tfprotov6.ProviderServer, error) {
+	opts = append([]Option{WithRetryWait(time.Millisecond, 10*time.Millisecond), WithGetenv(env.get)}, opts...)
 	return map[string]func() (tfprotov6.ProviderServer, error){
-		"registry": NewServer("test", WithRetryWait(time.Millisecond, 10*time.Millisecond)),
+		"registry": NewServer("test", opts...),
 	}
 }
 
@@ -39,7 +52,10 @@ func startFake(t *testing.T) (*fakecloud.Cloud, string) {
 	return fc, srv.URL
 }
 
-// clearCloudEnv keeps the developer's own credentials out of a test.
+// clearCloudEnv empties, for one serial test, every variable the provider
+// reads, so that a provider reading the process environment
+// (WithGetenv(os.Getenv)) sees only what the test sets, never a
+// developer's own credentials.
 func clearCloudEnv(t *testing.T) {
 	t.Helper()
 	for _, env := range []string{
@@ -79,7 +95,7 @@ type requestSpy struct {
 
 func spyRequests(fc *fakecloud.Cloud, match func(*http.Request, url.Values) bool) *requestSpy {
 	s := &requestSpy{}
-	fc.AddRewrite(1_000_000, fakecloud.Rewrite{Match: func(r *http.Request, p url.Values) bool {
+	fc.RewriteEvery(fakecloud.Rewrite{Match: func(r *http.Request, p url.Values) bool {
 		if match(r, p) {
 			s.mu.Lock()
 			s.params = append(s.params, p)
@@ -129,14 +145,16 @@ type planErrorCase struct{ body, want string }
 // timeouts { read } that is not a duration.
 var badTimeout = `(?s)Invalid\s+Attribute\s+Value\s+Time\s+Duration.*"soon"\s+must\s+be\s+a\s+string\s+containing`
 
-// expectPlanErrors plans config(body) for each case, without applying, and
-// requires its diagnostic: bad input is refused at plan time.
+// expectPlanErrors plans config(body) for each case, in parallel and
+// without applying, and requires its diagnostic: bad input is refused at
+// plan time.
 func expectPlanErrors(t *testing.T, config func(body string) string, cases map[string]planErrorCase) {
 	t.Helper()
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testFactories(),
+				ProtoV6ProviderFactories: testFactories(nil),
 				Steps: []resource.TestStep{{
 					Config:      config(tc.body),
 					PlanOnly:    true,

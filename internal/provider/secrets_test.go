@@ -34,7 +34,7 @@ type wireSecrets struct {
 
 func recordWireSecrets(fc *fakecloud.Cloud) *wireSecrets {
 	ws := &wireSecrets{values: map[string]bool{}}
-	fc.AddRewrite(1_000_000, fakecloud.Rewrite{Match: func(r *http.Request, p url.Values) bool {
+	fc.RewriteEvery(fakecloud.Rewrite{Match: func(r *http.Request, p url.Values) bool {
 		ws.mu.Lock()
 		defer ws.mu.Unlock()
 		for _, v := range []string{r.Header.Get("Authorization"), r.Header.Get("X-Auth-Token"), r.Header.Get("X-Security-Token"), p.Get("Signature")} {
@@ -88,6 +88,13 @@ func (c stateHasNoSecrets) CheckState(_ context.Context, req statecheck.CheckSta
 	}
 }
 
+// TestSecretsNeverLogged is the one acceptance test that is not parallel:
+// terraform-plugin-testing reads TF_ACC_LOG, TF_LOG and TF_ACC_LOG_PATH
+// from the process environment, for Terraform and for the provider's log
+// sink alike, so they can only be set with t.Setenv, which a parallel test
+// may not call. Go runs it before any parallel test resumes, so the TRACE
+// log holds this test's run alone. Being serial anyway, it is also the test
+// whose provider reads the process environment, as a released one does.
 func TestSecretsNeverLogged(t *testing.T) {
 	clearCloudEnv(t)
 	fc, url := startFake(t)
@@ -146,7 +153,7 @@ data "registry_ppio_images" "c" {}
 `
 	noSecretsInState := []statecheck.StateCheck{stateHasNoSecrets{secrets: allSecrets}}
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(),
+		ProtoV6ProviderFactories: testFactories(nil, WithGetenv(os.Getenv)),
 		Steps: []resource.TestStep{
 			{PreConfig: temporaryKeys, Config: providerBlock + dataSources, ConfigStateChecks: noSecretsInState},
 			{PreConfig: iamToken, Config: providerBlock + dataSources, ConfigStateChecks: noSecretsInState},
@@ -174,7 +181,7 @@ data "registry_ppio_images" "c" {}
 // fakes refuse, through the provider server with TRACE logging of its own,
 // and checks neither the diagnostics nor the log repeat a secret.
 func TestSecretsNeverInDiagnostics(t *testing.T) {
-	clearCloudEnv(t)
+	t.Parallel()
 	fc, url := startFake(t)
 	fc.SWR.GenerateTags("team", "web", 5)
 	fc.UHub.GenerateImages("shop", 5)
@@ -182,8 +189,8 @@ func TestSecretsNeverInDiagnostics(t *testing.T) {
 	ws := recordWireSecrets(fc)
 
 	var logs strings.Builder
-	ctx := tflogtest.RootLogger(context.Background(), &logs)
-	server, err := NewServer("test")()
+	ctx := tflogtest.RootLogger(t.Context(), &logs)
+	server, err := NewServer("test", WithGetenv(testEnv(nil).get))()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -62,13 +62,13 @@ func expectSWRTag(t *testing.T, fc *fakecloud.Cloud, ns, repo, tag string, withM
 }
 
 func TestSWRTagsEveryAttribute(t *testing.T) {
-	clearCloudEnv(t)
+	t.Parallel()
 	fc, url := startFake(t)
 	// v1.0.0 and v2.0.0 share their update second: the tag name breaks the tie.
 	fc.SWR.GenerateTags("team", "apps/web", 3)
 
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(),
+		ProtoV6ProviderFactories: testFactories(nil),
 		Steps: []resource.TestStep{{
 			Config: swrTagsConfig(url, `
   namespace        = "team"
@@ -90,12 +90,12 @@ func TestSWRTagsEveryAttribute(t *testing.T) {
 }
 
 func TestSWRTagsManyPagesInOrder(t *testing.T) {
-	clearCloudEnv(t)
+	t.Parallel()
 	fc, url := startFake(t)
 	fc.SWR.GenerateTags("team", "web", 2500)
 
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(),
+		ProtoV6ProviderFactories: testFactories(nil),
 		Steps: []resource.TestStep{{
 			Config: swrTagsConfig(url, `
   namespace  = "team"
@@ -116,12 +116,12 @@ func TestSWRTagsManyPagesInOrder(t *testing.T) {
 }
 
 func TestSWRTagsFilters(t *testing.T) {
-	clearCloudEnv(t)
+	t.Parallel()
 	fc, url := startFake(t)
 	fc.SWR.GenerateTags("team", "web", 25)
 
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(),
+		ProtoV6ProviderFactories: testFactories(nil),
 		Steps: []resource.TestStep{
 			{
 				Config: swrTagsConfig(url, `
@@ -149,12 +149,12 @@ func TestSWRTagsFilters(t *testing.T) {
 }
 
 func TestSWRTagsEmptyRepository(t *testing.T) {
-	clearCloudEnv(t)
+	t.Parallel()
 	fc, url := startFake(t)
 	fc.SWR.CreateRepository("team", "empty")
 
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(),
+		ProtoV6ProviderFactories: testFactories(nil),
 		Steps: []resource.TestStep{{
 			Config: swrTagsConfig(url, `
   namespace  = "team"
@@ -169,7 +169,7 @@ func TestSWRTagsEmptyRepository(t *testing.T) {
 }
 
 func TestSWRTagsRejectsBadInputAtPlan(t *testing.T) {
-	clearCloudEnv(t)
+	t.Parallel()
 	_, url := startFake(t)
 	cases := map[string]planErrorCase{
 		"namespace upper case":   {`namespace = "Team"` + "\n" + `repository = "web"`, `Attribute namespace must follow SWR's organization-name rule`},
@@ -185,12 +185,12 @@ func TestSWRTagsRejectsBadInputAtPlan(t *testing.T) {
 }
 
 func TestSWRTagsWrongSecretKeyNamesTheArgument(t *testing.T) {
-	clearCloudEnv(t)
+	t.Parallel()
 	fc, url := startFake(t)
 	fc.SWR.GenerateTags("team", "web", 2)
 
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(),
+		ProtoV6ProviderFactories: testFactories(nil),
 		Steps: []resource.TestStep{{
 			Config: swrProviderConfig(url, "not-the-secret") + `
 data "registry_swr_tags" "test" {
@@ -203,11 +203,11 @@ data "registry_swr_tags" "test" {
 }
 
 func TestSWRTagsMissingCredentials(t *testing.T) {
-	clearCloudEnv(t)
+	t.Parallel()
 	_, url := startFake(t)
 
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(),
+		ProtoV6ProviderFactories: testFactories(nil),
 		Steps: []resource.TestStep{{
 			Config: fmt.Sprintf(`
 provider "registry" {
@@ -229,17 +229,19 @@ data "registry_swr_tags" "test" {
 // TestSWRTagsFromEnvironment is the user story of the README: credentials and
 // endpoints from HW_* variables, an empty provider block.
 func TestSWRTagsFromEnvironment(t *testing.T) {
-	clearCloudEnv(t)
+	t.Parallel()
 	fc, url := startFake(t)
 	fc.SWR.GenerateTags("team", "web", 1200)
-	t.Setenv(envHWRegion, fakecloud.DefaultSWRRegion)
-	t.Setenv(envHWAccessKey, fakecloud.DefaultSWRAccessKey)
-	t.Setenv(envHWSecretKey, fakecloud.DefaultSWRSecretKey)
-	t.Setenv(envHWSWREndpoint, url)
-	t.Setenv(envHWIAMEndpoint, url)
+	env := testEnv{
+		envHWRegion:      fakecloud.DefaultSWRRegion,
+		envHWAccessKey:   fakecloud.DefaultSWRAccessKey,
+		envHWSecretKey:   fakecloud.DefaultSWRSecretKey,
+		envHWSWREndpoint: url,
+		envHWIAMEndpoint: url,
+	}
 
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(),
+		ProtoV6ProviderFactories: testFactories(env),
 		Steps: []resource.TestStep{{
 			Config: `
 data "registry_swr_tags" "test" {
@@ -256,7 +258,7 @@ data "registry_swr_tags" "test" {
 // TestSWRTagsDrift: an unchanged repository plans nothing; a tag moved to a
 // new digest between runs makes the pinned input change.
 func TestSWRTagsDrift(t *testing.T) {
-	clearCloudEnv(t)
+	t.Parallel()
 	fc, url := startFake(t)
 	fc.SWR.GenerateTags("team", "web", 5)
 	config := swrTagsConfig(url, `
@@ -270,7 +272,7 @@ output "pinned" {
 }`
 
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(),
+		ProtoV6ProviderFactories: testFactories(nil),
 		Steps: []resource.TestStep{
 			{
 				Config: config,

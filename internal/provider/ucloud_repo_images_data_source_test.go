@@ -2,7 +2,6 @@ package provider
 
 import (
 	"cmp"
-	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -88,7 +87,7 @@ func spyUHub(fc *fakecloud.Cloud) *requestSpy {
 }
 
 func TestUCloudRepoImagesEveryAttribute(t *testing.T) {
-	clearCloudEnv(t)
+	t.Parallel()
 	fc, url := startFake(t)
 	// Images 3, 4 and 5 share their update second, as do 0, 1 and 2; the fake
 	// sends each image's times as a unix number, a numeric string or a
@@ -100,7 +99,7 @@ func TestUCloudRepoImagesEveryAttribute(t *testing.T) {
 	}
 
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(),
+		ProtoV6ProviderFactories: testFactories(nil),
 		Steps: []resource.TestStep{{
 			Config: ucloudRepoImagesConfig(url, `
   repo_name = "shop"
@@ -132,7 +131,7 @@ func TestUCloudRepoImagesEveryAttribute(t *testing.T) {
 // LatestTag (and, as in UCloud's own example, no RepoName) gets a null
 // latest_path rather than an address that would mean ":latest".
 func TestUCloudRepoImagesWithoutLatestTag(t *testing.T) {
-	clearCloudEnv(t)
+	t.Parallel()
 	fc, url := startFake(t)
 	fc.UHub.Inject(1000, fakecloud.StatusFault(http.StatusOK, map[string]string{"X-UCLOUD-REQUEST-UUID": "fixed"}, `{
   "RetCode": 0, "Action": "GetRepoImageResponse", "TotalCount": 2,
@@ -142,7 +141,7 @@ func TestUCloudRepoImagesWithoutLatestTag(t *testing.T) {
   ]}`))
 
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(),
+		ProtoV6ProviderFactories: testFactories(nil),
 		Steps: []resource.TestStep{{
 			Config: ucloudRepoImagesConfig(url, `repo_name = "shop"`),
 			ConfigStateChecks: []statecheck.StateCheck{
@@ -173,7 +172,7 @@ func TestUCloudRepoImagesWithoutLatestTag(t *testing.T) {
 }
 
 func TestUCloudRepoImagesManyPagesInOrder(t *testing.T) {
-	clearCloudEnv(t)
+	t.Parallel()
 	fc, url := startFake(t)
 	const n = 253 // 13 pages at the fake's cap of 20
 	fc.UHub.GenerateImages("shop", n)
@@ -207,7 +206,7 @@ func TestUCloudRepoImagesManyPagesInOrder(t *testing.T) {
 		return statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("images").AtSliceIndex(i).AtMapKey("image_name"), knownvalue.StringExact(name))
 	}
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(),
+		ProtoV6ProviderFactories: testFactories(nil),
 		Steps: []resource.TestStep{{
 			Config: ucloudRepoImagesConfig(url, `repo_name = "shop"`),
 			ConfigStateChecks: []statecheck.StateCheck{
@@ -261,12 +260,12 @@ func TestUCloudRepoImagesManyPagesInOrder(t *testing.T) {
 }
 
 func TestUCloudRepoImagesNameRegex(t *testing.T) {
-	clearCloudEnv(t)
+	t.Parallel()
 	fc, url := startFake(t)
 	fc.UHub.GenerateImages("shop", 30)
 
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(),
+		ProtoV6ProviderFactories: testFactories(nil),
 		Steps: []resource.TestStep{
 			{
 				// 12, 13 and 14 share a minute, after that of 9, 10 and 11.
@@ -295,7 +294,7 @@ func TestUCloudRepoImagesNameRegex(t *testing.T) {
 // TestUCloudRepoImagesProjectID: the provider's project_id is sent unless the
 // data source names another.
 func TestUCloudRepoImagesProjectID(t *testing.T) {
-	clearCloudEnv(t)
+	t.Parallel()
 	fc, url := startFake(t)
 	fc.UHub.GenerateImages("shop", 25)
 	fc.UHub.AddProject("org-team")
@@ -318,7 +317,7 @@ data "registry_ucloud_repo_images" "test" {
 	}
 
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(),
+		ProtoV6ProviderFactories: testFactories(nil),
 		Steps: []resource.TestStep{
 			{
 				PreConfig: spy.reset,
@@ -341,19 +340,19 @@ data "registry_ucloud_repo_images" "test" {
 			},
 			{
 				Config:      config(`project_id = "org-missing"`),
-				ExpectError: regexp.MustCompile(`(?s)UCloud\s+UHub\s+GetRepoImage\s+failed.*code\s+292:\s+Project\s+not\s+exist\s+\(request\s+ID.*Check\s+project_id\s+/\s+UCLOUD_PROJECT_ID:\s+this\s+data\s+source's\s+project_id,\s+when\s+set,\s+overrides\s+the\s+provider's`),
+				ExpectError: regexp.MustCompile(`(?s)UCloud\s+UHub\s+GetRepoImage\s+failed.*code\s+292:\s+Project\s+not\s+exist\s+\(HTTP\s+200,\s+request\s+ID.*Check\s+project_id\s+/\s+UCLOUD_PROJECT_ID:\s+this\s+data\s+source's\s+project_id,\s+when\s+set,\s+overrides\s+the\s+provider's`),
 			},
 		},
 	})
 }
 
 func TestUCloudRepoImagesEmptyRepository(t *testing.T) {
-	clearCloudEnv(t)
+	t.Parallel()
 	fc, url := startFake(t)
 	fc.UHub.CreateRepository("empty")
 
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(),
+		ProtoV6ProviderFactories: testFactories(nil),
 		Steps: []resource.TestStep{{
 			Config: ucloudRepoImagesConfig(url, `repo_name = "empty"`),
 			ConfigStateChecks: []statecheck.StateCheck{
@@ -366,7 +365,7 @@ func TestUCloudRepoImagesEmptyRepository(t *testing.T) {
 }
 
 func TestUCloudRepoImagesRejectsBadInputAtPlan(t *testing.T) {
-	clearCloudEnv(t)
+	t.Parallel()
 	_, url := startFake(t)
 	cases := map[string]planErrorCase{
 		"empty repo_name":        {`repo_name = ""`, `(?s)Attribute\s+repo_name\s+string\s+length\s+must\s+be\s+between\s+1\s+and\s+128,\s+got:\s+0`},
@@ -383,19 +382,19 @@ func TestUCloudRepoImagesRejectsBadInputAtPlan(t *testing.T) {
 }
 
 func TestUCloudRepoImagesWrongPrivateKeyNamesTheArgument(t *testing.T) {
-	clearCloudEnv(t)
+	t.Parallel()
 	fc, url := startFake(t)
 	fc.UHub.GenerateImages("shop", 2)
 
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(),
+		ProtoV6ProviderFactories: testFactories(nil),
 		Steps: []resource.TestStep{{
 			Config: ucloudProviderConfig(url, "not-the-private-key") + `
 data "registry_ucloud_repo_images" "test" {
   repo_name = "shop"
 }`,
-			ExpectError: regexp.MustCompile(`(?s)UCloud\s+UHub\s+GetRepoImage\s+failed.*HTTP\s+200,\s+code\s+171:\s+Signature\s+VerifyAC\s+Error\s+` +
-				`\(request\s+ID\s+[0-9a-f]{8}-fa6e-.*Check\s+private_key\s+/\s+UCLOUD_PRIVATE_KEY:\s+it\s+is\s+not\s+the\s+one\s+paired`),
+			ExpectError: regexp.MustCompile(`(?s)UCloud\s+UHub\s+GetRepoImage\s+failed.*code\s+171:\s+Signature\s+VerifyAC\s+Error\s+` +
+				`\(HTTP\s+200,\s+request\s+ID\s+[0-9a-f]{8}-fa6e-.*Check\s+private_key\s+/\s+UCLOUD_PRIVATE_KEY:\s+it\s+is\s+not\s+the\s+one\s+paired`),
 		}},
 	})
 }
@@ -403,12 +402,15 @@ data "registry_ucloud_repo_images" "test" {
 // TestUCloudRepoImagesErrors: each RetCode a user can fix gets a diagnostic
 // naming the cloud, the call, the code, the message and what to check.
 func TestUCloudRepoImagesErrors(t *testing.T) {
-	clearCloudEnv(t)
-	fc, url := startFake(t)
-	fc.UHub.GenerateImages("shop", 2)
-	cases := map[string]struct{ config, want string }{
+	t.Parallel()
+	cases := map[string]struct {
+		config func(url string) string
+		fault  func(fc *fakecloud.Cloud) // nil: the fake as it is
+		want   string
+	}{
 		"unknown public key": {
-			config: fmt.Sprintf(`
+			config: func(url string) string {
+				return fmt.Sprintf(`
 provider "registry" {
   ucloud {
     public_key  = "nobody"
@@ -418,28 +420,34 @@ provider "registry" {
 }
 data "registry_ucloud_repo_images" "test" {
   repo_name = "shop"
-}`, fakecloud.DefaultUCloudPrivateKey, url),
-			want: `(?s)GetRepoImage\s+failed.*code\s+172:\s+User\s+not\s+exist\s+\(request\s+ID.*Check\s+public_key\s+/\s+UCLOUD_PUBLIC_KEY:\s+no\s+UCloud\s+account\s+has\s+it`,
+}`, fakecloud.DefaultUCloudPrivateKey, url)
+			},
+			want: `(?s)GetRepoImage\s+failed.*code\s+172:\s+User\s+not\s+exist\s+\(HTTP\s+200,\s+request\s+ID.*Check\s+public_key\s+/\s+UCLOUD_PUBLIC_KEY:\s+no\s+UCloud\s+account\s+has\s+it`,
 		},
 		"missing repository": {
-			config: ucloudRepoImagesConfig(url, `repo_name = "nope"`),
+			config: func(url string) string { return ucloudRepoImagesConfig(url, `repo_name = "nope"`) },
 			want:   `(?s)GetRepoImage\s+failed.*code\s+230:\s+Params\s+\[RepoName\]\s+not\s+available.*check\s+repo_name`,
 		},
 		"permission denied": {
-			config: ucloudRepoImagesConfig(url, `repo_name = "shop"`),
-			want:   `(?s)GetRepoImage\s+failed.*code\s+299:\s+permission\s+denied\s+\(request\s+ID.*The\s+key\s+may\s+not\s+read\s+UHub\s+in\s+this\s+project:\s+sub-accounts\s+need\s+UHub\s+read\s+access`,
+			config: func(url string) string { return ucloudRepoImagesConfig(url, `repo_name = "shop"`) },
+			fault: func(fc *fakecloud.Cloud) {
+				fc.UHub.Inject(100, fc.UHub.RetCodeFault(ucloud.RetCodePermissionDenied, "permission denied"))
+			},
+			want: `(?s)GetRepoImage\s+failed.*code\s+299:\s+permission\s+denied\s+\(HTTP\s+200,\s+request\s+ID.*The\s+key\s+may\s+not\s+read\s+UHub\s+in\s+this\s+project:\s+sub-accounts\s+need\s+UHub\s+read\s+access`,
 		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			if name == "permission denied" {
-				fc.UHub.Inject(100, fc.UHub.RetCodeFault(ucloud.RetCodePermissionDenied, "permission denied"))
-				t.Cleanup(fc.UHub.ClearFaults)
+			t.Parallel()
+			fc, url := startFake(t)
+			fc.UHub.GenerateImages("shop", 2)
+			if tc.fault != nil {
+				tc.fault(fc)
 			}
 			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testFactories(),
+				ProtoV6ProviderFactories: testFactories(nil),
 				Steps: []resource.TestStep{{
-					Config:      tc.config,
+					Config:      tc.config(url),
 					ExpectError: regexp.MustCompile(tc.want),
 				}},
 			})
@@ -450,7 +458,7 @@ data "registry_ucloud_repo_images" "test" {
 // TestUCloudReadErrorSaysItOnce: where the client already named the argument
 // to check, the diagnostic does not name it again, nor name the other key.
 func TestUCloudReadErrorSaysItOnce(t *testing.T) {
-	clearCloudEnv(t)
+	t.Parallel()
 	fc, url := startFake(t)
 	fc.UHub.GenerateImages("shop", 1)
 	httpc, err := transport.New(transport.Config{MaxRetries: -1})
@@ -474,11 +482,11 @@ func TestUCloudReadErrorSaysItOnce(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, err = c.ListRepoImages(context.Background(), ucloud.ListRepoImagesInput{RepoName: "shop", ProjectID: tc.projectID})
+			_, err = c.ListRepoImages(t.Context(), ucloud.ListRepoImagesInput{RepoName: "shop", ProjectID: tc.projectID})
 			if err == nil {
 				t.Fatal("no error")
 			}
-			d := ucloudReadError(context.Background(), err)
+			d := ucloudReadError(t.Context(), err)
 			text := d.Summary() + "\n" + d.Detail()
 			t.Log(text)
 			if got := strings.Count(text, tc.once); got != 1 {
@@ -495,11 +503,11 @@ func TestUCloudReadErrorSaysItOnce(t *testing.T) {
 }
 
 func TestUCloudRepoImagesMissingCredentials(t *testing.T) {
-	clearCloudEnv(t)
+	t.Parallel()
 	_, url := startFake(t)
 
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(),
+		ProtoV6ProviderFactories: testFactories(nil),
 		Steps: []resource.TestStep{
 			{
 				Config: fmt.Sprintf(`
@@ -530,17 +538,19 @@ data "registry_ucloud_repo_images" "test" {
 // TestUCloudRepoImagesFromEnvironment: keys, project and endpoint from
 // UCLOUD_* variables, no ucloud block at all.
 func TestUCloudRepoImagesFromEnvironment(t *testing.T) {
-	clearCloudEnv(t)
+	t.Parallel()
 	fc, url := startFake(t)
 	fc.UHub.GenerateImages("shop", 45)
 	spy := spyUHub(fc)
-	t.Setenv(envUCloudPublicKey, fakecloud.DefaultUCloudPublicKey)
-	t.Setenv(envUCloudPrivateKey, fakecloud.DefaultUCloudPrivateKey)
-	t.Setenv(envUCloudProjectID, fakecloud.DefaultUCloudProjectID)
-	t.Setenv(envUCloudEndpoint, url)
+	env := testEnv{
+		envUCloudPublicKey:  fakecloud.DefaultUCloudPublicKey,
+		envUCloudPrivateKey: fakecloud.DefaultUCloudPrivateKey,
+		envUCloudProjectID:  fakecloud.DefaultUCloudProjectID,
+		envUCloudEndpoint:   url,
+	}
 
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(),
+		ProtoV6ProviderFactories: testFactories(env),
 		Steps: []resource.TestStep{{
 			Config: `data "registry_ucloud_repo_images" "test" { repo_name = "shop" }`,
 			ConfigStateChecks: []statecheck.StateCheck{
@@ -554,12 +564,12 @@ func TestUCloudRepoImagesFromEnvironment(t *testing.T) {
 // TestUCloudRepoImagesThrottled: RetCode 153 (in an HTTP 200) within
 // max_retries is invisible; beyond it, an error that says what to do.
 func TestUCloudRepoImagesThrottled(t *testing.T) {
-	clearCloudEnv(t)
+	t.Parallel()
 	fc, url := startFake(t)
 	fc.UHub.GenerateImages("shop", 70)
 
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(),
+		ProtoV6ProviderFactories: testFactories(nil),
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() { fc.UHub.Inject(2, fc.UHub.ThrottleFault()) },
@@ -582,7 +592,7 @@ func TestUCloudRepoImagesThrottled(t *testing.T) {
 // between runs makes another image the newest and changes the input that
 // uses its latest_path.
 func TestUCloudRepoImagesDrift(t *testing.T) {
-	clearCloudEnv(t)
+	t.Parallel()
 	fc, url := startFake(t)
 	fc.UHub.GenerateImages("shop", 5)
 	config := ucloudRepoImagesConfig(url, `repo_name = "shop"`) + `
@@ -594,7 +604,7 @@ output "newest" {
 }`
 
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(),
+		ProtoV6ProviderFactories: testFactories(nil),
 		Steps: []resource.TestStep{
 			{
 				Config: config,
