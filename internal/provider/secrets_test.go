@@ -12,7 +12,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -189,56 +188,26 @@ func TestSecretsNeverInDiagnostics(t *testing.T) {
 	ws := recordWireSecrets(fc)
 
 	var logs strings.Builder
-	ctx := tflogtest.RootLogger(t.Context(), &logs)
-	server, err := NewServer("test", WithGetenv(testEnv(nil).get))()
-	if err != nil {
-		t.Fatal(err)
-	}
-	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pt := schemas.Provider.ValueType().(tftypes.Object)
-	block := func(name string, attrs map[string]string) tftypes.Value {
-		bt := pt.AttributeTypes[name].(tftypes.Object)
-		vals := map[string]tftypes.Value{}
-		for a := range bt.AttributeTypes {
-			if v, ok := attrs[a]; ok {
-				vals[a] = tftypes.NewValue(tftypes.String, v)
-			} else {
-				vals[a] = tftypes.NewValue(tftypes.String, nil)
-			}
-		}
-		return tftypes.NewValue(bt, vals)
-	}
-	cfg, err := tfprotov6.NewDynamicValue(pt, nullObject(pt, map[string]tftypes.Value{
-		"swr": block("swr", map[string]string{"region": fakecloud.DefaultSWRRegion, "endpoint": url, "iam_endpoint": url,
-			"access_key": fakecloud.DefaultSWRAccessKey, "secret_key": "wrong-secret-key-0123456789", "security_token": "wrong-token-0123456789"}),
-		"ucloud": block("ucloud", map[string]string{"endpoint": url, "public_key": fakecloud.DefaultUCloudPublicKey, "private_key": "wrong-private-key-0123456789"}),
-		"ppio":   block("ppio", map[string]string{"endpoint": url, "api_key": "wrong-api-key-0123456789"}),
-	}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if resp, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &cfg}); err != nil || len(resp.Diagnostics) > 0 {
-		t.Fatalf("configure: %v %v", err, resp.Diagnostics)
-	}
+	h := newHarness(t, tflogtest.RootLogger(t.Context(), &logs), NewServer("test", WithGetenv(noEnv)))
+	h.configure(map[string]tftypes.Value{
+		"swr": h.block("swr", map[string]tftypes.Value{
+			"region": tfString(fakecloud.DefaultSWRRegion), "endpoint": tfString(url), "iam_endpoint": tfString(url),
+			"access_key": tfString(fakecloud.DefaultSWRAccessKey), "secret_key": tfString("wrong-secret-key-0123456789"),
+			"security_token": tfString("wrong-token-0123456789"),
+		}),
+		"ucloud": h.block("ucloud", map[string]tftypes.Value{
+			"endpoint": tfString(url), "public_key": tfString(fakecloud.DefaultUCloudPublicKey), "private_key": tfString("wrong-private-key-0123456789"),
+		}),
+		"ppio": h.block("ppio", map[string]tftypes.Value{"endpoint": tfString(url), "api_key": tfString("wrong-api-key-0123456789")}),
+	})
 	reads := map[string]map[string]tftypes.Value{
-		"registry_swr_tags":           {"namespace": tftypes.NewValue(tftypes.String, "team"), "repository": tftypes.NewValue(tftypes.String, "web")},
-		"registry_ucloud_repo_images": {"repo_name": tftypes.NewValue(tftypes.String, "shop")},
+		"registry_swr_tags":           {"namespace": tfString("team"), "repository": tfString("web")},
+		"registry_ucloud_repo_images": {"repo_name": tfString("shop")},
 		"registry_ppio_images":        {},
 	}
 	var diagText strings.Builder
 	for typeName, attrs := range reads {
-		dt := schemas.DataSourceSchemas[typeName].ValueType().(tftypes.Object)
-		config, err := tfprotov6.NewDynamicValue(dt, nullObject(dt, attrs))
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp, err := server.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: typeName, Config: &config})
-		if err != nil {
-			t.Fatal(err)
-		}
+		resp := h.read(typeName, h.dataSourceConfig(typeName, attrs))
 		if len(resp.Diagnostics) == 0 {
 			t.Fatalf("%s: wrong credentials gave no diagnostic", typeName)
 		}
