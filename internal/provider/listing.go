@@ -1,10 +1,9 @@
 package provider
 
 import (
-	"cmp"
 	"context"
 	"regexp"
-	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -60,17 +59,27 @@ func matching[E any](items []E, pattern types.String, name func(*E) string) []E 
 		return items
 	}
 	re := regexp.MustCompile(pattern.ValueString()) // validated at plan time
-	return slices.DeleteFunc(items, func(item E) bool { return !re.MatchString(name(&item)) })
+	kept := items[:0]
+	for i := range items { // by index: a pointer to a copy would move every item to the heap
+		if re.MatchString(name(&items[i])) {
+			kept = append(kept, items[i])
+		}
+	}
+	clear(items[len(kept):])
+	return kept
 }
 
 // sortNewestFirst orders items by at, newest first, then by tieBreak, so
 // that an unchanged listing always yields the same list.
 func sortNewestFirst[E any](items []E, at func(*E) time.Time, tieBreak func(*E) string) {
-	slices.SortFunc(items, func(a, b E) int {
-		if c := at(&b).Compare(at(&a)); c != 0 {
-			return c
+	// By index, not slices.SortFunc: its comparison gets copies, and
+	// passing their address to at would move two to the heap per comparison.
+	sort.Slice(items, func(i, j int) bool {
+		a, b := &items[i], &items[j]
+		if c := at(b).Compare(at(a)); c != 0 {
+			return c < 0
 		}
-		return cmp.Compare(tieBreak(&a), tieBreak(&b))
+		return tieBreak(a) < tieBreak(b)
 	})
 }
 

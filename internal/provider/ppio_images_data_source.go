@@ -41,7 +41,7 @@ type ppioImagesState struct {
 var ppioImageTypes = []string{"base", "community", "private"}
 
 // ppioImageTag is one tag of an image.
-var ppioImageTag = newObject("registry_ppio_images image tag",
+var ppioImageTag = newObject("PPIO image tag",
 	stringField("id", "Tag ID.", func(t *ppio.Tag) string { return t.ID }),
 	stringField("tag", "Tag name, such as `latest`.", func(t *ppio.Tag) string { return t.Tag }),
 	stringField("owner_id", "ID of the account that owns the tag.", func(t *ppio.Tag) string { return t.OwnerID }),
@@ -49,7 +49,7 @@ var ppioImageTag = newObject("registry_ppio_images image tag",
 )
 
 // ppioImage is one image of images.
-var ppioImage = newObject("registry_ppio_images image",
+var ppioImage = newObject("PPIO image",
 	stringField("id", "Image ID.", func(img *ppio.Image) string { return img.ID }),
 	stringField("name", "Image name.", func(img *ppio.Image) string { return img.Name }),
 	stringField("image", "Image address in the registry, without a tag, such as `<registry>/<namespace>/<name>`; "+

@@ -50,7 +50,7 @@ var swrNamespaceRule = regexp.MustCompile(`^[a-z](?:[a-z0-9]|[.\-][a-z0-9]|__?[a
 var swrRepositoryRule = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9]|[._-][a-z0-9]|__[a-z0-9])*(?:/[a-z0-9](?:[a-z0-9]|[._-][a-z0-9]|__[a-z0-9])*)*$`)
 
 // swrTag is one tag, in tags and latest.
-var swrTag = newObject("registry_swr_tags tag",
+var swrTag = newObject("SWR tag",
 	int64Field("id", "Tag ID.", func(t *swr.Tag) int64 { return t.ID }),
 	int64Field("repo_id", "Repository ID.", func(t *swr.Tag) int64 { return t.RepoID }),
 	stringField("tag", "Tag name.", func(t *swr.Tag) string { return t.Tag }),

@@ -51,7 +51,7 @@ const uhubRegistryHost = "uhub.service.ucloud.cn"
 var uhubRepoNameRule = regexp.MustCompile(`^[^/\s]+$`)
 
 // ucloudImage is one image of images.
-var ucloudImage = newObject("registry_ucloud_repo_images image",
+var ucloudImage = newObject("UHub image",
 	stringField("image_name", "Image name within the repository.", func(im *ucloud.Image) string { return im.ImageName }),
 	stringField("repo_name", "Repository name, as UHub reports it.", func(im *ucloud.Image) string { return im.RepoName }),
 	int64Field("pull_count", "How many times the image has been pulled.", func(im *ucloud.Image) int64 { return im.PullCount }),
