@@ -150,7 +150,7 @@ func argument[T any, V attr.Value](name string, a schema.Attribute, get func(*T)
 func timeoutsField[T any](get func(*T) *timeouts.Value) field[T] {
 	return field[T]{
 		name: "timeouts", kind: kindArgument,
-		argBlock: func(ctx context.Context) schema.Block { return timeouts.Block(ctx) },
+		argBlock: timeouts.Block,
 		decode:   decodeInto("timeouts", timeouts.Block(context.Background()).Type(), get),
 		echo:     echoFrom(get),
 		timeouts: func(v *T) timeouts.Value { return *get(v) },

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -58,7 +59,7 @@ func (e *stateEncoder) beginObject(name string, n int) {
 // endObject closes the innermost object, checking it got its keys.
 func (e *stateEncoder) endObject() {
 	if len(e.open) == 0 {
-		e.keep(fmt.Errorf("an object ended that never began"))
+		e.keep(errors.New("an object ended that never began"))
 		return
 	}
 	o := e.open[len(e.open)-1]
