@@ -227,6 +227,7 @@ func (p *registryProvider) Resources(context.Context) []func() resource.Resource
 func (p *registryProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewSWRTagsDataSource,
+		NewSWRTagDataSource,
 		NewPPIOImagesDataSource,
 		NewUCloudRepoImagesDataSource,
 	}

@@ -49,6 +49,31 @@ var swrNamespaceRule = regexp.MustCompile(`^[a-z](?:[a-z0-9]|[.\-][a-z0-9]|__?[a
 // swrRepositoryRule is SWR's image-name rule, '/' allowed between parts.
 var swrRepositoryRule = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9]|[._-][a-z0-9]|__[a-z0-9])*(?:/[a-z0-9](?:[a-z0-9]|[._-][a-z0-9]|__[a-z0-9])*)*$`)
 
+// swrNamespaceAttribute is the namespace argument of every SWR data source.
+func swrNamespaceAttribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		Required:            true,
+		MarkdownDescription: "SWR organization (namespace).",
+		Validators: []validator.String{
+			stringvalidator.LengthBetween(1, 64),
+			stringvalidator.RegexMatches(swrNamespaceRule, "must follow SWR's organization-name rule: start with a lower-case letter, "+
+				"then lower-case letters, digits and single '.', '-' or '_' (at most two '_' in a row) between them, and end with a letter or digit"),
+		},
+	}
+}
+
+// swrRepositoryAttribute is the repository argument of every SWR data source.
+func swrRepositoryAttribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		Required:            true,
+		MarkdownDescription: "Repository (image) name; it may contain `/`, such as `apps/web`.",
+		Validators: []validator.String{
+			stringvalidator.LengthBetween(1, 128),
+			stringvalidator.RegexMatches(swrRepositoryRule, "must be lower-case letters and digits, with single '.', '-' or '_' between them, and '/' between parts"),
+		},
+	}
+}
+
 // swrTag is one tag, in tags and latest.
 var swrTag = newObject("SWR tag",
 	int64Field("id", "Tag ID.", func(t *swr.Tag) int64 { return t.ID }),
@@ -85,23 +110,8 @@ var swrTagManifest = swrTag.set("manifest")
 // swrTags is the data source's top level.
 var swrTags = newObject("registry_swr_tags",
 	stringField("id", "`<namespace>/<repository>`, followed by the filters when given; derived from the arguments only.", swrTagsID),
-	argument("namespace", schema.StringAttribute{
-		Required:            true,
-		MarkdownDescription: "SWR organization (namespace).",
-		Validators: []validator.String{
-			stringvalidator.LengthBetween(1, 64),
-			stringvalidator.RegexMatches(swrNamespaceRule, "must follow SWR's organization-name rule: start with a lower-case letter, "+
-				"then lower-case letters, digits and single '.', '-' or '_' (at most two '_' in a row) between them, and end with a letter or digit"),
-		},
-	}, func(s *swrTagsState) *types.String { return &s.namespace }),
-	argument("repository", schema.StringAttribute{
-		Required:            true,
-		MarkdownDescription: "Repository (image) name; it may contain `/`, such as `apps/web`.",
-		Validators: []validator.String{
-			stringvalidator.LengthBetween(1, 128),
-			stringvalidator.RegexMatches(swrRepositoryRule, "must be lower-case letters and digits, with single '.', '-' or '_' between them, and '/' between parts"),
-		},
-	}, func(s *swrTagsState) *types.String { return &s.repository }),
+	argument("namespace", swrNamespaceAttribute(), func(s *swrTagsState) *types.String { return &s.namespace }),
+	argument("repository", swrRepositoryAttribute(), func(s *swrTagsState) *types.String { return &s.repository }),
 	argument("tag", schema.StringAttribute{
 		Optional:            true,
 		MarkdownDescription: "Server-side filter: only tags whose name contains this string.",
@@ -118,7 +128,7 @@ var swrTags = newObject("registry_swr_tags",
 	}, func(s *swrTagsState) *types.Bool { return &s.includeManifest }),
 	int64Field("total_count", "Number of tags SWR reports for the repository (after `tag`, before `tag_regex`).",
 		func(s *swrTagsState) int64 { return s.total }),
-	listField("tags", "The tags, ordered by `updated` newest first, then by `tag`.", swrTag,
+	listField("tags", "The tags, ordered by `updated` newest first; tags updated in the same second by name in descending natural order (`v14.0.0` before `v13.0.0`, `v1.10` before `v1.9`).", swrTag,
 		func(s *swrTagsState) []swr.Tag { return s.tags }).nullsFrom(swrTagNulls),
 	objectField("latest", "The first of `tags`: the most recently updated tag. Null when there are none.", swrTag,
 		func(s *swrTagsState) *swr.Tag {
@@ -174,7 +184,7 @@ func (d *swrTagsDataSource) readState(ctx context.Context, config tftypes.Value)
 	}
 	s.total = int64(list.Total)
 	s.tags = matching(list.Tags, s.tagRegex, func(t *swr.Tag) string { return t.Tag })
-	sortNewestFirst(s.tags, func(t *swr.Tag) time.Time { return t.Updated }, func(t *swr.Tag) string { return t.Tag })
+	sortTags(s.tags, func(t *swr.Tag) string { return t.Tag }, func(t *swr.Tag) time.Time { return t.Updated })
 	return encodeState(ctx, swrTags, &s, len(s.tags)*700, diags)
 }
 

@@ -64,7 +64,8 @@ func expectSWRTag(t *testing.T, fc *fakecloud.Cloud, ns, repo, tag string, withM
 func TestSWRTagsEveryAttribute(t *testing.T) {
 	t.Parallel()
 	fc, url := startFake(t)
-	// v1.0.0 and v2.0.0 share their update second: the tag name breaks the tie.
+	// v1.0.0 and v2.0.0 share their update second: descending natural
+	// order of the name breaks the tie (the fake sends ties in byte order).
 	fc.SWR.GenerateTags("team", "apps/web", 3)
 
 	resource.UnitTest(t, resource.TestCase{
@@ -79,11 +80,11 @@ func TestSWRTagsEveryAttribute(t *testing.T) {
 				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("id"), knownvalue.StringExact("team/apps/web?include_manifest=true")),
 				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(3)),
 				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags"), knownvalue.ListExact([]knownvalue.Check{
-					expectSWRTag(t, fc, "team", "apps/web", "v1.0.0", true),
 					expectSWRTag(t, fc, "team", "apps/web", "v2.0.0", true),
+					expectSWRTag(t, fc, "team", "apps/web", "v1.0.0", true),
 					expectSWRTag(t, fc, "team", "apps/web", "v0.0.0", true),
 				})),
-				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("latest"), expectSWRTag(t, fc, "team", "apps/web", "v1.0.0", true)),
+				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("latest"), expectSWRTag(t, fc, "team", "apps/web", "v2.0.0", true)),
 			},
 		}},
 	})
@@ -103,10 +104,10 @@ func TestSWRTagsManyPagesInOrder(t *testing.T) {
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(2500)),
 				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags"), knownvalue.ListSizeExact(2500)),
-				// 2499 is newest; 2497 and 2498 share a second, so the name decides.
+				// 2499 is newest; 2497 and 2498 share a second, so the name decides, descending.
 				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags").AtSliceIndex(0).AtMapKey("tag"), knownvalue.StringExact("v2499.0.0")),
-				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags").AtSliceIndex(1).AtMapKey("tag"), knownvalue.StringExact("v2497.0.0")),
-				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags").AtSliceIndex(2).AtMapKey("tag"), knownvalue.StringExact("v2498.0.0")),
+				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags").AtSliceIndex(1).AtMapKey("tag"), knownvalue.StringExact("v2498.0.0")),
+				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags").AtSliceIndex(2).AtMapKey("tag"), knownvalue.StringExact("v2497.0.0")),
 				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags").AtSliceIndex(2499).AtMapKey("tag"), knownvalue.StringExact("v0.0.0")),
 				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags").AtSliceIndex(1234).AtMapKey("manifest"), knownvalue.Null()),
 				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("latest").AtMapKey("tag"), knownvalue.StringExact("v2499.0.0")),
@@ -131,7 +132,7 @@ func TestSWRTagsFilters(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("id"), knownvalue.StringExact(`team/web?tag_regex=^v1[0-4]\.0\.0$`)),
 					statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(25)),
-					statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags"), listOf("tag", "v13.0.0", "v14.0.0", "v12.0.0", "v10.0.0", "v11.0.0")),
+					statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags"), listOf("tag", "v14.0.0", "v13.0.0", "v12.0.0", "v11.0.0", "v10.0.0")),
 				},
 			},
 			{
@@ -141,7 +142,7 @@ func TestSWRTagsFilters(t *testing.T) {
   tag        = "v2"`),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(6)),
-					statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags"), listOf("tag", "v24.0.0", "v22.0.0", "v23.0.0", "v21.0.0", "v20.0.0", "v2.0.0")),
+					statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags"), listOf("tag", "v24.0.0", "v23.0.0", "v22.0.0", "v21.0.0", "v20.0.0", "v2.0.0")),
 				},
 			},
 		},
