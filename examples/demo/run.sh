@@ -1,24 +1,43 @@
 #!/usr/bin/env bash
-# make demo: build the provider, start the fake clouds, run Terraform on
-# examples/demo against them, print the outputs, and stop the fakes.
+# make demo: build the provider and the fake clouds, start the fakes with
+# their seeded demo data, run `terraform apply` on examples/demo against
+# them (data sources only), print the outputs, and stop the fakes.
 set -euo pipefail
 source "$(dirname "$0")/../fakecloud.sh"
 
 command -v terraform >/dev/null || { echo "terraform is not on PATH; install Terraform >= 1.5" >&2; exit 1; }
 
-echo "==> building the provider and the fake clouds"
+echo "==> building the provider"
 (cd "$root" && go build -o "$work/plugins/terraform-provider-registry" .)
 
-echo "==> starting the fake clouds"
+echo "==> building and starting the fake clouds (SWR with IAM, UHub, PPIO)"
 start_fake "$@"
-echo "    $url"
+echo "    listening on $url, seeded with demo data: SWR demo/apps/web (2,500 tags),"
+echo "    UHub demo-shop (46 images; image web with 28 tags), 120 PPIO images"
 use_fake_clouds "$work/plugins"
 
 mkdir -p "$work/config"
 cp "$root"/examples/demo/*.tf "$work/config/"
 cd "$work/config"
 
-echo "==> terraform apply (data sources only; nothing is created)"
+echo "==> terraform apply on examples/demo/main.tf (data sources only; nothing is created)"
 terraform apply -auto-approve -input=false -compact-warnings >"$work/apply.log" 2>&1 || { cat "$work/apply.log"; exit 1; }
 echo "==> results"
 terraform output
+
+cat <<HOW
+
+The configuration is examples/demo/main.tf; the provider came from a dev_overrides
+CLI configuration in a temporary directory (your ~/.terraformrc was not read).
+To run the same yourself, and play with drift:
+
+  go build -o /tmp/registry-plugins/terraform-provider-registry .
+  go run ./internal/fakecloud/cmd/fakecloud -addr 127.0.0.1:8080 -env-file /tmp/fake.env &
+  . /tmp/fake.env    # the fakes' endpoints and credentials
+  export TF_CLI_CONFIG_FILE=/tmp/registry.tfrc   # with a dev_overrides block naming /tmp/registry-plugins
+  cd examples/demo && terraform apply
+  curl -X POST 'http://127.0.0.1:8080/_fake/swr/push?namespace=demo&repository=apps/web&tag=v9.9.9'
+  terraform plan     # the newest tag and its digest moved
+
+See "Trying the provider against the fake clouds" in the README for the admin API.
+HOW
