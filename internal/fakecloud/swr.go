@@ -154,13 +154,21 @@ func (s *SWR) repo(namespace, repository string) []SWRTag {
 // updated one minute apart from a fixed instant, except that every third
 // tag shares its second with the one before, to exercise tie-breaking.
 func (s *SWR) GenerateTags(namespace, repository string, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	// One name index for the whole batch: pushing 50,000 tags one by one
+	// would scan the repository 50,000 times.
+	index := map[string]int{}
+	for i, t := range s.repo(namespace, repository) {
+		index[t.Tag] = i
+	}
 	base := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	for i := range n {
 		updated := base.Add(time.Duration(i) * time.Minute)
 		if i%3 == 2 {
 			updated = base.Add(time.Duration(i-1) * time.Minute)
 		}
-		s.PushTag(namespace, repository, fmt.Sprintf("v%d.0.0", i), updated)
+		s.pushTag(namespace, repository, fmt.Sprintf("v%d.0.0", i), updated, index)
 	}
 }
 
@@ -171,14 +179,27 @@ func (s *SWR) GenerateTags(namespace, repository string, n int) {
 func (s *SWR) PushTag(namespace, repository, tag string, at time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.pushTag(namespace, repository, tag, at, nil)
+}
+
+// pushTag is PushTag with s.mu held. index, when given, maps the repository's
+// tag names to their positions and is kept up to date; nil means scan.
+func (s *SWR) pushTag(namespace, repository, tag string, at time.Time, index map[string]int) {
 	tags := s.repo(namespace, repository)
-	for i := range tags {
-		if tags[i].Tag == tag {
-			digest := fakeDigest(fmt.Sprintf("%s@%d", tags[i].Digest, at.UnixNano()))
-			tags[i].Digest, tags[i].ImageID, tags[i].Updated = digest, digest[7:19], at.UTC()
-			tags[i].Manifest = fakeManifest(digest)
-			return
+	found := -1
+	if index != nil {
+		if i, ok := index[tag]; ok {
+			found = i
 		}
+	} else {
+		found = slices.IndexFunc(tags, func(t SWRTag) bool { return t.Tag == tag })
+	}
+	if found >= 0 {
+		t := &tags[found]
+		digest := fakeDigest(fmt.Sprintf("%s@%d", t.Digest, at.UnixNano()))
+		t.Digest, t.ImageID, t.Updated = digest, digest[7:19], at.UTC()
+		t.Manifest = fakeManifest(digest)
+		return
 	}
 	digest := fakeDigest(fmt.Sprintf("%s/%s:%s@%d", namespace, repository, tag, at.UnixNano()))
 	id := s.nextID
@@ -189,6 +210,9 @@ func (s *SWR) PushTag(namespace, repository, tag string, at time.Time) {
 		Size: 1000000 + id*4096, Created: at.UTC(), Updated: at.UTC(), Scanned: id%2 == 0,
 	})
 	s.repos[namespace][repository] = tags
+	if index != nil {
+		index[tag] = len(tags) - 1
+	}
 }
 
 // Tag returns a stored tag, for tests to compare against.
