@@ -2,7 +2,9 @@
 # make bench: the Go benchmarks of the clients and of the read-to-state
 # path, then `terraform plan` over 10,000 SWR tags against the fake at 20 ms
 # latency, measuring the provider process (started by Terraform) through
-# the rusage wrapper named in the dev_overrides directory.
+# the rusage wrapper named in the dev_overrides directory; then one tag
+# (registry_swr_tag) against the whole listing (registry_swr_tags) over
+# 50,000 tags.
 set -euo pipefail
 source "$(dirname "$0")/../fakecloud.sh"
 
@@ -35,16 +37,16 @@ requests() {
   local hostport=${url#http://}
   exec 3<>"/dev/tcp/${hostport%:*}/${hostport##*:}"
   printf 'GET /_fake/requests HTTP/1.0\r\nHost: %s\r\n\r\n' "$hostport" >&3
-  sed -nE 's/.*"swr":([0-9]+).*/\1/p' <&3
+  sed -nE 's/.*"swr":([0-9]+).*/\1/p' <&3 | tail -n 1
   exec 3<&-
 }
 now() { date +%s.%N; }
 calc() { awk "BEGIN { printf \"%.3f\", $* }"; }
 
-plan() { # repository -> seconds of wall time; provider usage appended to $work/usage
+plan() { # repository [mode] -> seconds of wall time; provider usage appended to $work/usage
   local t0 t1
   t0=$(now)
-  terraform plan -input=false -refresh=true -var "repository=$1" -out=/dev/null >"$work/plan.log" 2>&1 || { cat "$work/plan.log" >&2; exit 1; }
+  terraform plan -input=false -refresh=true -var "repository=$1" -var "mode=${2:-list}" -out=/dev/null >"$work/plan.log" 2>&1 || { cat "$work/plan.log" >&2; exit 1; }
   t1=$(now)
   calc "$t1 - $t0"
 }
@@ -80,3 +82,29 @@ printf '%-46s %.1f MiB (target <= 100)\n' "provider peak RSS, $tags tags" "$(cal
 printf '%-46s %.3f s, %.1f MiB\n' "provider CPU and RSS, empty repository" "$(calc "$e_user + $e_sys")" "$(calc "$e_rss / 1024")"
 printf '%-46s %.0f ms = %s x (1 + ceil((%d - 1) / %d))\n' "network floor" "$(calc "$lat_ms * $rounds")" "$latency" "$pages" "$concurrency"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(go version | cut -d' ' -f3), $(terraform version | head -1)"
+
+# One tag against the whole listing, over one large repository: requests
+# and plan wall time side by side, in one run.
+choice_tags=${BENCH_CHOICE_TAGS:-50000}
+kill "$fake_pid" 2>/dev/null || true
+wait "$fake_pid" 2>/dev/null || true
+rm -f "$work/url"
+start_fake -swr-tags "$choice_tags" -latency "$latency"
+use_fake_clouds "$work/plugins"
+export REGISTRY_MAX_CONCURRENCY="$concurrency"
+unset HW_PROJECT_ID # the singular data source's count includes the IAM project lookup
+echo
+echo "==> terraform plan over $choice_tags SWR tags at $latency latency: one tag against the whole listing"
+printf '%-58s %10s %14s\n' "data source" "requests" "plan wall time"
+for mode in newest version list; do
+  before=$(requests)
+  wall=$(plan apps/web "$mode")
+  after=$(requests)
+  case $mode in
+    newest) what='registry_swr_tag (newest)' ;;
+    version) what='registry_swr_tag (order_by = "version")' ;;
+    list) what='registry_swr_tags (every tag into state)' ;;
+  esac
+  printf '%-58s %10d %12.3f s\n' "$what" "$((after - before))" "$wall"
+done
+echo "targets: registry_swr_tag newest <= 2 requests (IAM + one page) and < 1 s; order_by = \"version\" < 3 s"
