@@ -230,5 +230,7 @@ func (p *registryProvider) DataSources(context.Context) []func() datasource.Data
 		NewSWRTagDataSource,
 		NewPPIOImagesDataSource,
 		NewUCloudRepoImagesDataSource,
+		NewUCloudImageTagsDataSource,
+		NewUCloudImageTagDataSource,
 	}
 }

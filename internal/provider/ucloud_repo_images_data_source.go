@@ -50,6 +50,31 @@ const uhubRegistryHost = "uhub.service.ucloud.cn"
 // so no '/' and no whitespace.
 var uhubRepoNameRule = regexp.MustCompile(`^[^/\s]+$`)
 
+// ucloudRepoNameAttribute is the repo_name argument of every UHub data source.
+func ucloudRepoNameAttribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		Required:            true,
+		MarkdownDescription: "UHub repository (the namespace in `" + uhubRegistryHost + "/<repo_name>/<image>`).",
+		Validators: []validator.String{
+			stringvalidator.LengthBetween(1, 128),
+			stringvalidator.RegexMatches(uhubRepoNameRule, "must be one repository name, without '/' or whitespace"),
+		},
+	}
+}
+
+// ucloudProjectIDAttribute is the project_id argument of every UHub data source.
+func ucloudProjectIDAttribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		Optional: true,
+		MarkdownDescription: "UCloud project of the repository, such as `org-xxxx`; overrides the provider's `project_id`. " +
+			"When neither is set, UHub uses the account's default project (sub-accounts must give one).",
+		Validators: []validator.String{
+			stringvalidator.LengthAtLeast(1),
+			stringvalidator.RegexMatches(regexp.MustCompile(`^\S+$`), "must be a project ID such as org-xxxx, without whitespace"),
+		},
+	}
+}
+
 // ucloudImage is one image of images.
 var ucloudImage = newObject("UHub image",
 	stringField("image_name", "Image name within the repository.", func(im *ucloud.Image) string { return im.ImageName }),
@@ -70,23 +95,8 @@ var ucloudRepoImages = newObject("registry_ucloud_repo_images",
 	stringField("id", "`<repo_name>`, prefixed with `<project_id>/` when this data source sets `project_id`, "+
 		"followed by `?name_regex=<name_regex>` when given, such as `org-xxxx/shop?name_regex=^api$`; derived from the arguments only.",
 		ucloudRepoImagesID),
-	argument("repo_name", schema.StringAttribute{
-		Required:            true,
-		MarkdownDescription: "UHub repository (the namespace in `" + uhubRegistryHost + "/<repo_name>/<image>`).",
-		Validators: []validator.String{
-			stringvalidator.LengthBetween(1, 128),
-			stringvalidator.RegexMatches(uhubRepoNameRule, "must be one repository name, without '/' or whitespace"),
-		},
-	}, func(s *ucloudRepoImagesState) *types.String { return &s.repoName }),
-	argument("project_id", schema.StringAttribute{
-		Optional: true,
-		MarkdownDescription: "UCloud project of the repository, such as `org-xxxx`; overrides the provider's `project_id`. " +
-			"When neither is set, UHub uses the account's default project (sub-accounts must give one).",
-		Validators: []validator.String{
-			stringvalidator.LengthAtLeast(1),
-			stringvalidator.RegexMatches(regexp.MustCompile(`^\S+$`), "must be a project ID such as org-xxxx, without whitespace"),
-		},
-	}, func(s *ucloudRepoImagesState) *types.String { return &s.projectID }),
+	argument("repo_name", ucloudRepoNameAttribute(), func(s *ucloudRepoImagesState) *types.String { return &s.repoName }),
+	argument("project_id", ucloudProjectIDAttribute(), func(s *ucloudRepoImagesState) *types.String { return &s.projectID }),
 	argument("name_regex", schema.StringAttribute{
 		Optional:            true,
 		MarkdownDescription: "RE2 regular expression the `image_name` must match, applied after the listing, such as `^api(-server)?$`.",

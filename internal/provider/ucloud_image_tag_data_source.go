@@ -1,0 +1,128 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/registry-tools/terraform-provider-registry/internal/apierror"
+	"github.com/registry-tools/terraform-provider-registry/internal/ucloud"
+)
+
+var (
+	_ datasource.DataSource              = &ucloudImageTagDataSource{}
+	_ datasource.DataSourceWithConfigure = &ucloudImageTagDataSource{}
+	_ listingDataSource                  = &ucloudImageTagDataSource{}
+)
+
+// NewUCloudImageTagDataSource is registry_ucloud_image_tag.
+func NewUCloudImageTagDataSource() datasource.DataSource { return &ucloudImageTagDataSource{} }
+
+type ucloudImageTagDataSource struct{ configured }
+
+// ucloudImageTagState is one read: the arguments and the tag read.
+type ucloudImageTagState struct {
+	repoName, imageName, projectID types.String
+	choice                         choice
+	timeouts                       timeouts.Value
+
+	tag uhubTag
+}
+
+// ucloudImageTagOne is the data source's top level: the arguments, then the
+// tag's attributes as registry_ucloud_image_tags writes each of its tags,
+// its name as the argument tag.
+var ucloudImageTagOne = newObject("registry_ucloud_image_tag", append(append([]field[ucloudImageTagState]{
+	stringField("id", "`<repo_name>/<image_name>`, prefixed with `<project_id>/` when this data source sets `project_id`, "+
+		"followed by the choice arguments when given, such as `shop/api?version_constraint=~> 1.4`; derived from the arguments only.",
+		ucloudImageTagID),
+	argument("repo_name", ucloudRepoNameAttribute(), func(s *ucloudImageTagState) *types.String { return &s.repoName }),
+	argument("image_name", ucloudImageNameAttribute(), func(s *ucloudImageTagState) *types.String { return &s.imageName }),
+	argument("project_id", ucloudProjectIDAttribute(), func(s *ucloudImageTagState) *types.String { return &s.projectID }),
+	timeoutsField(func(s *ucloudImageTagState) *timeouts.Value { return &s.timeouts }),
+}, choiceFields(func(s *ucloudImageTagState) *choice { return &s.choice })...),
+	embed(ucloudImageTag, func(s *ucloudImageTagState) *uhubTag { return &s.tag }, nil, "tag")...)...,
+)
+
+func (d *ucloudImageTagDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_ucloud_image_tag"
+}
+
+func (d *ucloudImageTagDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = ucloudImageTagOne.schema(ctx, "One tag of a UCloud UHub image and its digest. "+
+		choiceDescription+" Pin `pinned_path` (image@digest) in module inputs so that `terraform plan` shows when the tag is pushed again; "+
+		"`digest` and `pinned_path` are null for a tag UHub reports without a digest.\n\n"+
+		"Requests: an exact `tag` is one `GetImageTag` request. Otherwise every page of the image's `GetImageTag` listing is read, "+
+		"the pages after the first concurrently: UHub lists tags in no documented order, so no page can be skipped.")
+}
+
+func (d *ucloudImageTagDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	readListing(ctx, d, req, resp)
+}
+
+func (d *ucloudImageTagDataSource) readState(ctx context.Context, config tftypes.Value) ([]byte, diag.Diagnostics) {
+	var s ucloudImageTagState
+	ctx, client, cancel, diags := openRead(ctx, config, ucloudImageTagOne, &s, d.providerData().ucloud)
+	defer cancel()
+	if diags.HasError() {
+		return nil, diags
+	}
+	repo, image := s.repoName.ValueString(), s.imageName.ValueString()
+	where := repo + "/" + image
+	if s.choice.exact() {
+		t, err := client.ImageTag(ctx, ucloud.ImageTagInput{
+			RepoName: repo, ImageName: image, TagName: s.choice.tag.ValueString(), ProjectID: s.projectID.ValueString(),
+		})
+		if err != nil {
+			if tagNotFound(err) {
+				e, _ := apierror.As(err)
+				summary, detail := unknownTag(where, s.choice.tag.ValueString())
+				diags.AddAttributeError(path.Root("tag"), summary, detail+"\n\n"+e.Detail()+".")
+				return nil, diags
+			}
+			diags.Append(ucloudTagReadError(ctx, err))
+			return nil, diags
+		}
+		s.tag = uhubTag{ImageTag: *t, repo: repo, image: image}
+	} else {
+		ch, err := chooseFrom(&s.choice, (*uhubTag).name, (*uhubTag).updated)
+		if err != nil {
+			diags.AddError("Invalid choice arguments", err.Error())
+			return nil, diags
+		}
+		// UHub has no server-side order: every tag is read before choosing.
+		list, err := client.ListImageTags(ctx, ucloud.ListImageTagsInput{RepoName: repo, ImageName: image, ProjectID: s.projectID.ValueString()})
+		if err != nil {
+			diags.Append(ucloudTagReadError(ctx, err))
+			return nil, diags
+		}
+		ch.Offer(uhubTags(repo, image, list.Tags))
+		best, ok := ch.Choice()
+		if !ok {
+			diags.AddError(noCandidate(where, &s.choice, ch.Seen()))
+			return nil, diags
+		}
+		s.tag = best
+	}
+	s.choice.chosen = s.tag.TagName
+	return encodeState(ctx, ucloudImageTagOne, &s, 1024, diags)
+}
+
+// tagNotFound says whether err is the client's answer for a tag the image
+// does not have: kind NotFound from a successful answer, with no RetCode.
+// An unknown project is NotFound too, but carries RetCode 292; an HTTP 404
+// from a gateway carries its status.
+func tagNotFound(err error) bool {
+	e, ok := apierror.As(err)
+	return ok && e.Kind == apierror.KindNotFound && e.Code == "" && e.HTTPStatus < 400
+}
+
+// ucloudImageTagID is the image's path and the choice arguments given.
+func ucloudImageTagID(s *ucloudImageTagState) string {
+	return listingID(ucloudImagePath(s.projectID, s.repoName, s.imageName), s.choice.idFilters()...)
+}
