@@ -82,7 +82,8 @@ func (d *ucloudImageTagDataSource) readState(ctx context.Context, config tftypes
 			if tagNotFound(err) {
 				e, _ := apierror.As(err)
 				summary, detail := unknownTag(where, s.choice.tag.ValueString())
-				diags.AddAttributeError(path.Root("tag"), summary, detail+"\n\n"+e.Detail()+".")
+				// The cloud and call too, as every diagnostic names them.
+				diags.AddAttributeError(path.Root("tag"), summary, detail+"\n\n"+e.Cloud+" "+e.Call+": "+e.Detail()+".")
 				return nil, diags
 			}
 			diags.Append(ucloudTagReadError(ctx, err))

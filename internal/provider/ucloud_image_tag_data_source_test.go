@@ -219,7 +219,7 @@ func TestUCloudImageTagErrors(t *testing.T) {
 		Steps: []resource.TestStep{
 			step("repo_name = \"shop\"\nimage_name = \"api\"\ntag = \"v9.9.9\"",
 				`Tag not found`, `Tag "v9.9.9" does not exist in shop/api. Check tag, or leave it out to choose the newest tag.`,
-				`tag "v9.9.9" not found in image shop/api (HTTP 200, request ID`),
+				`UCloud UHub GetImageTag: tag "v9.9.9" not found in image shop/api (HTTP 200, request ID`),
 			step("repo_name = \"shop\"\nimage_name = \"api\"\ntag_regex = \"^release-\"\nversion_constraint = \"~> 1.0\"",
 				`No tag matches`, `No tag of shop/api matches tag_regex = "^release-", version_constraint = "~> 1.0", `+
 					`no pre-releases (include_prerelease = false): 45 tags seen.`, `Check tag_regex, version_constraint and include_prerelease`),
