@@ -11,7 +11,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -88,9 +87,10 @@ func (p *registryProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 			"Every argument is optional: a cloud's block is needed only by that cloud's data sources, and each argument falls back to its environment variable.",
 		Attributes: map[string]schema.Attribute{
 			"max_retries": schema.Int64Attribute{
-				Optional:            true,
-				MarkdownDescription: envDoc("Retries of a throttled (429, UCloud RetCode 153) or failing (5xx, connection error) request, after the first attempt. Default `5`.", envMaxRetries),
-				Validators:          []validator.Int64{int64validator.Between(0, 20)},
+				Optional: true,
+				MarkdownDescription: envDoc(fmt.Sprintf("Retries of a throttled (429, UCloud RetCode 153) or failing (5xx, connection error) request, after the first attempt: "+
+					"between %d and %d. Default `%d`.", maxRetriesSetting.min, maxRetriesSetting.max, maxRetriesSetting.def), envMaxRetries),
+				Validators: []validator.Int64{maxRetriesSetting.validator()},
 			},
 			"request_timeout": schema.StringAttribute{
 				Optional:            true,
@@ -98,9 +98,10 @@ func (p *registryProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 				Validators:          []validator.String{durationValidator{}},
 			},
 			"max_concurrency": schema.Int64Attribute{
-				Optional:            true,
-				MarkdownDescription: envDoc("Pages fetched at once where the API reports its total up front (SWR, UHub). Default `4`.", envMaxConcurrency),
-				Validators:          []validator.Int64{int64validator.Between(1, 32)},
+				Optional: true,
+				MarkdownDescription: envDoc(fmt.Sprintf("Pages fetched at once where the API reports its total up front (SWR, UHub): between %d and %d. Default `%d`.",
+					maxConcurrencySetting.min, maxConcurrencySetting.max, maxConcurrencySetting.def), envMaxConcurrency),
+				Validators: []validator.Int64{maxConcurrencySetting.validator()},
 			},
 			"ca_cert_file": schema.StringAttribute{
 				Optional:            true,

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -109,4 +110,74 @@ data "registry_swr_tags" "test" {
 			},
 		},
 	})
+}
+
+// wrapped is a regular expression matching text however Terraform wraps
+// its lines.
+func wrapped(text string) string {
+	return strings.ReplaceAll(regexp.QuoteMeta(text), " ", `\s+`)
+}
+
+// Settings from the environment get the checks HCL gets, with the same
+// ranges, and the diagnostic names the variable and the range.
+func TestProviderChecksSettingsFromEnvironment(t *testing.T) {
+	t.Parallel()
+	cases := map[string]struct {
+		env  testEnv
+		want string
+	}{
+		"max_retries too many": {testEnv{envMaxRetries: "1000000"},
+			`REGISTRY_MAX_RETRIES=1000000 is out of range: it must be between 0 and 20 (retries of a failing request after the first attempt).`},
+		"max_retries negative": {testEnv{envMaxRetries: "-1"},
+			`REGISTRY_MAX_RETRIES=-1 is out of range: it must be between 0 and 20`},
+		"max_retries not a number": {testEnv{envMaxRetries: "many"},
+			`REGISTRY_MAX_RETRIES="many" is not a whole number: it must be between 0 and 20`},
+		"max_concurrency too many": {testEnv{envMaxConcurrency: "100000"},
+			`REGISTRY_MAX_CONCURRENCY=100000 is out of range: it must be between 1 and 32 (the number of pages fetched at once).`},
+		"max_concurrency zero": {testEnv{envMaxConcurrency: "0"},
+			`REGISTRY_MAX_CONCURRENCY=0 is out of range: it must be between 1 and 32 (the number of pages fetched at once).`},
+		"request_timeout zero": {testEnv{envRequestTimeout: "0s"},
+			`REGISTRY_REQUEST_TIMEOUT="0s" is not a positive duration; write it like "30s"`},
+		"request_timeout negative": {testEnv{envRequestTimeout: "-5s"},
+			`REGISTRY_REQUEST_TIMEOUT="-5s" is not a positive duration`},
+		"request_timeout not a duration": {testEnv{envRequestTimeout: "soon"},
+			`REGISTRY_REQUEST_TIMEOUT="soon" is not a positive duration`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testFactories(tc.env),
+				Steps: []resource.TestStep{{
+					Config:      "provider \"registry\" {}\ndata \"registry_ppio_images\" \"test\" {}\n",
+					ExpectError: regexp.MustCompile(`(?s)Invalid\s+REGISTRY_[A-Z_]+.*` + wrapped(tc.want)),
+				}},
+			})
+		})
+	}
+}
+
+// The bounds themselves are accepted from the environment, as in HCL.
+func TestProviderAcceptsSettingsFromEnvironmentAtTheirBounds(t *testing.T) {
+	t.Parallel()
+	for name, env := range map[string]testEnv{
+		"lowest":  {envMaxRetries: "0", envMaxConcurrency: "1"},
+		"highest": {envMaxRetries: "20", envMaxConcurrency: "32", envRequestTimeout: "2m"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			fc, url := startFake(t)
+			fc.PPIO.GenerateImages(3)
+			env[envPPIOAPIKey], env[envPPIOEndpoint] = fakecloud.DefaultPPIOAPIKey, url
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testFactories(env),
+				Steps: []resource.TestStep{{
+					Config: "provider \"registry\" {}\ndata \"registry_ppio_images\" \"test\" {}\n",
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), knownvalue.ListSizeExact(3)),
+					},
+				}},
+			})
+		})
+	}
 }

@@ -4,9 +4,10 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/registry-tools/terraform-provider-registry/internal/ppio"
@@ -87,55 +88,99 @@ type settings struct {
 }
 
 func (s settings) str(v types.String, p path.Path, env string) string {
-	if v.IsUnknown() {
-		s.diags.AddAttributeError(p, "Unknown provider argument",
-			"The value is not known until apply; the provider needs it to read data sources. Use a value known at plan time, or set "+env+".")
-		return ""
-	}
-	if !v.IsNull() && v.ValueString() != "" {
-		return v.ValueString()
-	}
-	return strings.TrimSpace(s.getenv(env))
+	value, _ := s.strFrom(v, p, env)
+	return value
 }
 
-func (s settings) int64(v types.Int64, p path.Path, env string, def int64) int64 {
+// strFrom is str, and whether the value came from the environment, for a
+// diagnostic that names where the value was set.
+func (s settings) strFrom(v types.String, p path.Path, env string) (value string, fromEnv bool) {
 	if v.IsUnknown() {
 		s.diags.AddAttributeError(p, "Unknown provider argument",
 			"The value is not known until apply; the provider needs it to read data sources. Use a value known at plan time, or set "+env+".")
-		return def
+		return "", false
+	}
+	if !v.IsNull() && v.ValueString() != "" {
+		return v.ValueString(), false
+	}
+	return strings.TrimSpace(s.getenv(env)), true
+}
+
+// intSetting is a whole-number argument of the provider: its range, which
+// both the schema's validator and the check of its environment variable
+// use, so that HCL and the environment accept the same values.
+type intSetting struct {
+	name, env     string
+	min, max, def int64
+	what          string // what the number is, for a diagnostic
+}
+
+var (
+	maxRetriesSetting = intSetting{name: "max_retries", env: envMaxRetries, min: 0, max: 20,
+		def: transport.DefaultMaxRetries, what: "retries of a failing request after the first attempt"}
+	maxConcurrencySetting = intSetting{name: "max_concurrency", env: envMaxConcurrency, min: 1, max: 32,
+		def: 4, what: "the number of pages fetched at once"}
+)
+
+// validator is the plan-time check of the argument in HCL.
+func (is intSetting) validator() validator.Int64 { return int64validator.Between(is.min, is.max) }
+
+// rangeText is "between <min> and <max> (<what>)".
+func (is intSetting) rangeText() string {
+	return fmt.Sprintf("between %d and %d (%s)", is.min, is.max, is.what)
+}
+
+// int64 is the argument from the configuration (checked by is.validator at
+// plan time), else from its environment variable, checked here against the
+// same range; else the default.
+func (s settings) int64(v types.Int64, is intSetting) int64 {
+	p := path.Root(is.name)
+	if v.IsUnknown() {
+		s.diags.AddAttributeError(p, "Unknown provider argument",
+			"The value is not known until apply; the provider needs it to read data sources. Use a value known at plan time, or set "+is.env+".")
+		return is.def
 	}
 	if !v.IsNull() {
 		return v.ValueInt64()
 	}
-	raw := strings.TrimSpace(s.getenv(env))
+	raw := strings.TrimSpace(s.getenv(is.env))
 	if raw == "" {
-		return def
+		return is.def
 	}
 	n, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || n < 0 {
-		s.diags.AddAttributeError(p, "Invalid "+env, fmt.Sprintf("%s=%q is not a whole number of 0 or more.", env, raw))
-		return def
+	switch {
+	case err != nil:
+		s.diags.AddAttributeError(p, "Invalid "+is.env,
+			fmt.Sprintf("%s=%q is not a whole number: it must be %s.", is.env, raw, is.rangeText()))
+	case n < is.min || n > is.max:
+		s.diags.AddAttributeError(p, "Invalid "+is.env,
+			fmt.Sprintf("%s=%d is out of range: it must be %s.", is.env, n, is.rangeText()))
+	default:
+		return n
 	}
-	return n
+	return is.def
 }
 
 // transport resolves the arguments every cloud shares into tc, and the
 // number of pages fetched at once.
 func (s settings) transport(cfg providerModel, tc transport.Config) (transport.Config, int) {
-	tc.MaxRetries = int(s.int64(cfg.MaxRetries, path.Root("max_retries"), envMaxRetries, transport.DefaultMaxRetries))
+	tc.MaxRetries = int(s.int64(cfg.MaxRetries, maxRetriesSetting))
 	tc.CACertFile = s.str(cfg.CACertFile, path.Root("ca_cert_file"), envCACertFile)
 	if tc.MaxRetries == 0 {
 		tc.MaxRetries = -1 // an explicit 0 means no retries
 	}
-	if d := s.str(cfg.RequestTimeout, path.Root("request_timeout"), envRequestTimeout); d != "" {
-		timeout, err := time.ParseDuration(d)
-		if err != nil || timeout <= 0 {
-			s.diags.AddAttributeError(path.Root("request_timeout"), "Invalid request_timeout",
-				fmt.Sprintf("%q (from request_timeout or %s) is not a positive duration such as \"30s\".", d, envRequestTimeout))
+	if d, fromEnv := s.strFrom(cfg.RequestTimeout, path.Root("request_timeout"), envRequestTimeout); d != "" {
+		timeout, ok := positiveDuration(d)
+		if !ok {
+			summary, where := "Invalid request_timeout", fmt.Sprintf("request_timeout = %q", d)
+			if fromEnv {
+				summary, where = "Invalid "+envRequestTimeout, fmt.Sprintf("%s=%q", envRequestTimeout, d)
+			}
+			s.diags.AddAttributeError(path.Root("request_timeout"), summary, where+" "+durationAdvice)
 		}
 		tc.RequestTimeout = timeout
 	}
-	concurrency := int(s.int64(cfg.MaxConcurrency, path.Root("max_concurrency"), envMaxConcurrency, 4))
+	concurrency := int(s.int64(cfg.MaxConcurrency, maxConcurrencySetting))
 	return tc, concurrency
 }
 

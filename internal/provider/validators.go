@@ -49,10 +49,20 @@ func (durationValidator) ValidateString(_ context.Context, req validator.StringR
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if d, err := time.ParseDuration(req.ConfigValue.ValueString()); err != nil || d <= 0 {
+	if _, ok := positiveDuration(req.ConfigValue.ValueString()); !ok {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
-			fmt.Sprintf("%q is not a positive duration; write it like \"30s\", \"1m30s\" or \"2m\".", req.ConfigValue.ValueString()))
+			fmt.Sprintf("%q %s", req.ConfigValue.ValueString(), durationAdvice))
 	}
+}
+
+// durationAdvice follows a value positiveDuration refused.
+const durationAdvice = `is not a positive duration; write it like "30s", "1m30s" or "2m".`
+
+// positiveDuration is the one rule for durations, in HCL and in the
+// environment: a Go duration above zero.
+func positiveDuration(s string) (time.Duration, bool) {
+	d, err := time.ParseDuration(s)
+	return d, err == nil && d > 0
 }
 
 // httpURLValidator accepts an absolute http or https URL.
