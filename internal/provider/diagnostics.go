@@ -8,11 +8,49 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/registry-tools/terraform-provider-registry/internal/apierror"
+	"github.com/registry-tools/terraform-provider-registry/internal/swr"
 )
 
 // hints says, per kind of failure, what the user should do; each data
 // source fills it in with its cloud's arguments and variables.
 type hints map[apierror.Kind]string
+
+// callHints are the hints of the calls a data source makes to another
+// service than its own, by call: they replace the data source's hints,
+// which name its own endpoint. A hint is thus a function of the kind of
+// failure and the call that failed (see hintsFor).
+var callHints = map[string]hints{
+	swr.CallIAMProjects: iamHints,
+}
+
+// hintsFor is the table for a failure of call: the call's own when it has
+// one, else h, the data source's.
+func hintsFor(call string, h hints) hints {
+	if own, ok := callHints[call]; ok {
+		return own
+	}
+	return h
+}
+
+// iamSkip ends every IAM hint: the lookup is needed only without a project ID.
+const iamSkip = " Setting project_id / " + envHWProjectID + " skips this lookup."
+
+// iamHints are for the project lookup SWR's AK/SK requests need when no
+// project_id is given: IAM has its own endpoint and permission.
+var iamHints = hints{
+	apierror.KindAuth: "IAM refused the credentials while looking up the region's project: check access_key / " + envHWAccessKey +
+		" and secret_key / " + envHWSecretKey + " (for temporary credentials also security_token / " + envHWSecurityToken + ")." + iamSkip,
+	apierror.KindPermission: "The credentials are valid but may not list IAM projects: grant the IAM user permission to list projects." + iamSkip,
+	apierror.KindNotFound: "IAM's project API was not found: check that iam_endpoint / " + envHWIAMEndpoint +
+		" is the IAM base URL, such as " + swr.DefaultIAMEndpoint + "." + iamSkip,
+	apierror.KindBadRequest: "IAM rejected the project lookup: check region / " + envHWRegion + "." + iamSkip,
+	apierror.KindTransport: "Check iam_endpoint / " + envHWIAMEndpoint + " (default " + swr.DefaultIAMEndpoint +
+		"), the network, and request_timeout / REGISTRY_REQUEST_TIMEOUT." + iamSkip,
+	apierror.KindDecode: "IAM's answer could not be read; check that iam_endpoint / " + envHWIAMEndpoint +
+		" points at the IAM API, such as " + swr.DefaultIAMEndpoint + "." + iamSkip,
+	apierror.KindConfig: "Check region / " + envHWRegion + " and iam_endpoint / " + envHWIAMEndpoint +
+		": without a project ID the provider looks up the one IAM project named after the region." + iamSkip,
+}
 
 // Generic advice shared by every cloud.
 const (
@@ -35,7 +73,7 @@ func readError(ctx context.Context, err error, h hints) diag.Diagnostic {
 	if !ok {
 		return diag.NewErrorDiagnostic("Read failed", err.Error())
 	}
-	hint := h[e.Kind]
+	hint := hintsFor(e.Call, h)[e.Kind]
 	if hint == "" {
 		switch e.Kind {
 		case apierror.KindThrottled:
