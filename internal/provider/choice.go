@@ -11,12 +11,14 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
+	"github.com/registry-tools/terraform-provider-registry/internal/apierror"
 	"github.com/registry-tools/terraform-provider-registry/internal/tagchoice"
 )
 
@@ -158,10 +160,13 @@ func noCandidate(where string, c *choice, seen int) (string, string) {
 			"or push a tag that matches.", where, c.filters(), seen)
 }
 
-// unknownTag is the error of an exact tag that does not exist.
-func unknownTag(where, tag string) (string, string) {
-	return "Tag not found",
-		fmt.Sprintf("Tag %q does not exist in %s. Check tag, or leave it out to choose the newest tag.", tag, where)
+// unknownTag is the error of an exact tag that does not exist, on the tag
+// argument, with the cloud's answer (cloud, call, status, request ID) as
+// every diagnostic has.
+func unknownTag(where, tag string, e *apierror.Error) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("tag"), "Tag not found",
+		fmt.Sprintf("Tag %q does not exist in %s. Check tag, or leave it out to choose the newest tag.\n\n%s %s: %s.",
+			tag, where, e.Cloud, e.Call, e.Detail()))
 }
 
 // versionConstraintValidator checks a constraint at plan time, with the

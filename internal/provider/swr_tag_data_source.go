@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -90,8 +89,7 @@ func (d *swrTagDataSource) readState(ctx context.Context, config tftypes.Value) 
 		if err != nil {
 			if e, ok := apierror.As(err); ok && e.Kind == apierror.KindNotFound &&
 				e.Code != swr.CodeNamespaceNotFound && e.Code != swr.CodeRepositoryNotFound {
-				summary, detail := unknownTag(where, s.choice.tag.ValueString())
-				diags.AddAttributeError(path.Root("tag"), summary, detail+"\n\n"+e.Detail()+".")
+				diags.Append(unknownTag(where, s.choice.tag.ValueString(), e))
 				return nil, diags
 			}
 			diags.Append(readError(ctx, err, swrHints))

@@ -6,7 +6,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -81,9 +80,7 @@ func (d *ucloudImageTagDataSource) readState(ctx context.Context, config tftypes
 		if err != nil {
 			if tagNotFound(err) {
 				e, _ := apierror.As(err)
-				summary, detail := unknownTag(where, s.choice.tag.ValueString())
-				// The cloud and call too, as every diagnostic names them.
-				diags.AddAttributeError(path.Root("tag"), summary, detail+"\n\n"+e.Cloud+" "+e.Call+": "+e.Detail()+".")
+				diags.Append(unknownTag(where, s.choice.tag.ValueString(), e))
 				return nil, diags
 			}
 			diags.Append(ucloudTagReadError(ctx, err))
