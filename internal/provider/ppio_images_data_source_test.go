@@ -322,7 +322,10 @@ provider "registry" {
 }
 data "registry_ppio_images" "test" {}
 `, url),
-			ExpectError: regexp.MustCompile(`(?s)PPIO\s+credentials\s+missing.*api_key\s+\(PPIO_API_KEY\).*PPIO_API_KEY\s+environment\s+variable`),
+			// One key: "it", never "them".
+			ExpectError: regexp.MustCompile(`(?s)PPIO\s+credentials\s+missing.*ppio\s+block\s+has\s+no\s+api_key\s+\(PPIO_API_KEY\)\.\s+` +
+				`Set\s+it\s+in\s+the\s+provider\s+"registry"\s+ppio\s+block,\s+or\s+set\s+the\s+environment\s+variable\s+named\s+in\s+parentheses\.\s+` +
+				`Use\s+an\s+API\s+key\s+from\s+the\s+PPIO\s+console\.`),
 		}},
 	})
 }

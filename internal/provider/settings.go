@@ -247,7 +247,7 @@ func (s settings) ppioCloud(m *ppioModel, httpc *transport.Client) cloud[*ppio.C
 	out := cloud[*ppio.Client]{name: ppio.CloudName, secrets: nonEmpty(cfg.APIKey)}
 	if cfg.APIKey == "" {
 		out.missing = missingArguments("ppio", []string{"api_key (" + envPPIOAPIKey + ")"},
-			"Set api_key or the "+envPPIOAPIKey+" environment variable to an API key from the PPIO console.")
+			"Use an API key from the PPIO console.")
 		return out
 	}
 	if cfg.Endpoint == "" {
@@ -305,8 +305,12 @@ func (s settings) ucloudCloud(m *ucloudModel, httpc *transport.Client, concurren
 // missingArguments says which arguments of a provider block are missing,
 // each given as "name (VARIABLE)", and how to set them.
 func missingArguments(block string, missing []string, advice string) string {
+	them, variables := "them", "the environment variables"
+	if len(missing) == 1 {
+		them, variables = "it", "the environment variable"
+	}
 	return "The provider's " + block + " block has no " + strings.Join(missing, ", nor ") +
-		". Set them in the provider \"registry\" " + block + " block or through those environment variables. " + advice
+		". Set " + them + " in the provider \"registry\" " + block + " block, or set " + variables + " named in parentheses. " + advice
 }
 
 func nonEmpty(values ...string) []string {

@@ -54,11 +54,9 @@ func swrNamespaceAttribute() schema.StringAttribute {
 	return schema.StringAttribute{
 		Required:            true,
 		MarkdownDescription: "SWR organization (namespace).",
-		Validators: []validator.String{
-			stringvalidator.LengthBetween(1, 64),
-			stringvalidator.RegexMatches(swrNamespaceRule, "must follow SWR's organization-name rule: start with a lower-case letter, "+
-				"then lower-case letters, digits and single '.', '-' or '_' (at most two '_' in a row) between them, and end with a letter or digit"),
-		},
+		Validators: []validator.String{nameValidator{maxLen: 64, rule: swrNamespaceRule,
+			ruleText: "must follow SWR's organization-name rule: start with a lower-case letter, " +
+				"then lower-case letters, digits and single '.', '-' or '_' (at most two '_' in a row) between them, and end with a letter or digit"}},
 	}
 }
 
@@ -67,10 +65,8 @@ func swrRepositoryAttribute() schema.StringAttribute {
 	return schema.StringAttribute{
 		Required:            true,
 		MarkdownDescription: "Repository (image) name; it may contain `/`, such as `apps/web`.",
-		Validators: []validator.String{
-			stringvalidator.LengthBetween(1, 128),
-			stringvalidator.RegexMatches(swrRepositoryRule, "must be lower-case letters and digits, with single '.', '-' or '_' between them, and '/' between parts"),
-		},
+		Validators: []validator.String{nameValidator{maxLen: 128, rule: swrRepositoryRule,
+			ruleText: "must be lower-case letters and digits, with single '.', '-' or '_' between them, and '/' between parts"}},
 	}
 }
 

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -55,10 +54,8 @@ func ucloudRepoNameAttribute() schema.StringAttribute {
 	return schema.StringAttribute{
 		Required:            true,
 		MarkdownDescription: "UHub repository (the namespace in `" + uhubRegistryHost + "/<repo_name>/<image>`).",
-		Validators: []validator.String{
-			stringvalidator.LengthBetween(1, 128),
-			stringvalidator.RegexMatches(uhubRepoNameRule, "must be one repository name, without '/' or whitespace"),
-		},
+		Validators: []validator.String{nameValidator{maxLen: 128, rule: uhubRepoNameRule,
+			ruleText: "must be one repository name, without '/' or whitespace"}},
 	}
 }
 
@@ -68,10 +65,8 @@ func ucloudProjectIDAttribute() schema.StringAttribute {
 		Optional: true,
 		MarkdownDescription: "UCloud project of the repository, such as `org-xxxx`; overrides the provider's `project_id`. " +
 			"When neither is set, UHub uses the account's default project (sub-accounts must give one).",
-		Validators: []validator.String{
-			stringvalidator.LengthAtLeast(1),
-			stringvalidator.RegexMatches(regexp.MustCompile(`^\S+$`), "must be a project ID such as org-xxxx, without whitespace"),
-		},
+		Validators: []validator.String{nameValidator{rule: regexp.MustCompile(`^\S+$`),
+			ruleText: "must be a project ID such as org-xxxx, without whitespace"}},
 	}
 }
 

@@ -368,11 +368,12 @@ func TestUCloudRepoImagesRejectsBadInputAtPlan(t *testing.T) {
 	t.Parallel()
 	_, url := startFake(t)
 	cases := map[string]planErrorCase{
-		"empty repo_name":        {`repo_name = ""`, `(?s)Attribute\s+repo_name\s+string\s+length\s+must\s+be\s+between\s+1\s+and\s+128,\s+got:\s+0`},
+		"empty repo_name":        {`repo_name = ""`, `(?s)Attribute\s+repo_name\s+must\s+not\s+be\s+empty:\s+it\s+must\s+be\s+one\s+repository\s+name,\s+without\s+'/'\s+or\s+whitespace\.`},
 		"repo_name too long":     {fmt.Sprintf("repo_name = %q", strings.Repeat("r", 129)), `(?s)Attribute\s+repo_name\s+string\s+length\s+must\s+be\s+between\s+1\s+and\s+128,\s+got:\s+129`},
 		"repo_name with slash":   {`repo_name = "shop/web"`, `(?s)Attribute\s+repo_name\s+must\s+be\s+one\s+repository\s+name,\s+without\s+'/'\s+or\s+whitespace`},
 		"repo_name with space":   {`repo_name = "my shop"`, `(?s)Attribute\s+repo_name\s+must\s+be\s+one\s+repository\s+name`},
-		"empty project_id":       {`repo_name = "shop"` + "\n" + `project_id = ""`, `(?s)Attribute\s+project_id\s+string\s+length\s+must\s+be\s+at\s+least\s+1`},
+		"empty project_id":       {`repo_name = "shop"` + "\n" + `project_id = ""`, `(?s)Attribute\s+project_id\s+must\s+not\s+be\s+empty:\s+it\s+must\s+be\s+a\s+project\s+ID\s+such\s+as\s+org-xxxx`},
+		"project_id with space":  {`repo_name = "shop"` + "\n" + `project_id = "org 1"`, `(?s)Attribute\s+project_id\s+must\s+be\s+a\s+project\s+ID\s+such\s+as\s+org-xxxx,\s+without\s+whitespace`},
 		"invalid regex":          {`repo_name = "shop"` + "\n" + `name_regex = "image-(1"`, `(?s)Invalid\s+regular\s+expression.*missing\s+closing\s+\)`},
 		"bad timeout":            {`repo_name = "shop"` + "\n" + `timeouts { read = "soon" }`, badTimeout},
 		"missing repo_name":      {`name_regex = "x"`, `The argument "repo_name" is required`},
@@ -521,7 +522,8 @@ provider "registry" {
 data "registry_ucloud_repo_images" "test" {
   repo_name = "shop"
 }`, url, fakecloud.DefaultUCloudPublicKey),
-				ExpectError: regexp.MustCompile(`(?s)UCloud\s+UHub\s+credentials\s+missing.*ucloud\s+block\s+has\s+no\s+private_key\s+\(UCLOUD_PRIVATE_KEY\)\.`),
+				ExpectError: regexp.MustCompile(`(?s)UCloud\s+UHub\s+credentials\s+missing.*ucloud\s+block\s+has\s+no\s+private_key\s+\(UCLOUD_PRIVATE_KEY\)\.\s+` +
+					`Set\s+it\s+in\s+the\s+provider\s+"registry"\s+ucloud\s+block,\s+or\s+set\s+the\s+environment\s+variable\s+named\s+in\s+parentheses\.`),
 			},
 			{
 				Config: `
@@ -529,7 +531,8 @@ provider "registry" {}
 data "registry_ucloud_repo_images" "test" {
   repo_name = "shop"
 }`,
-				ExpectError: regexp.MustCompile(`(?s)UCloud\s+UHub\s+credentials\s+missing.*public_key\s+\(UCLOUD_PUBLIC_KEY\),\s+nor\s+private_key\s+\(UCLOUD_PRIVATE_KEY\)`),
+				ExpectError: regexp.MustCompile(`(?s)UCloud\s+UHub\s+credentials\s+missing.*public_key\s+\(UCLOUD_PUBLIC_KEY\),\s+nor\s+private_key\s+\(UCLOUD_PRIVATE_KEY\)\.\s+` +
+					`Set\s+them\s+in\s+the\s+provider\s+"registry"\s+ucloud\s+block,\s+or\s+set\s+the\s+environment\s+variables\s+named\s+in\s+parentheses\.`),
 			},
 		},
 	})

@@ -17,6 +17,43 @@ import (
 var regionValidator = stringvalidator.RegexMatches(regexp.MustCompile(`^[a-z]{2,}(-[a-z0-9]+)+$`),
 	"must be a region name such as cn-north-4")
 
+// nameValidator checks a name argument and reports one mistake once:
+// stringvalidator.LengthBetween and RegexMatches side by side would both
+// report an empty value. An empty value is told first, then a value over
+// maxLen (0: no bound), then one that breaks the rule.
+type nameValidator struct {
+	maxLen   int
+	rule     *regexp.Regexp
+	ruleText string // what the rule requires, "must …"
+}
+
+func (v nameValidator) Description(context.Context) string {
+	if v.maxLen > 0 {
+		return fmt.Sprintf("must be 1 to %d characters long and %s", v.maxLen, v.ruleText)
+	}
+	return "must not be empty and " + v.ruleText
+}
+func (v nameValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v nameValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if req.ConfigValue.ValueString() == "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value",
+			fmt.Sprintf("Attribute %s must not be empty: it %s.", req.Path, v.ruleText))
+		return
+	}
+	if v.maxLen > 0 {
+		errs := resp.Diagnostics.ErrorsCount()
+		stringvalidator.LengthBetween(1, v.maxLen).ValidateString(ctx, req, resp)
+		if resp.Diagnostics.ErrorsCount() > errs {
+			return
+		}
+	}
+	stringvalidator.RegexMatches(v.rule, v.ruleText).ValidateString(ctx, req, resp)
+}
+
 // re2Validator rejects a pattern Go's RE2 engine cannot compile.
 type re2Validator struct{}
 
