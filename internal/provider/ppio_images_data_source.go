@@ -55,12 +55,12 @@ var ppioImage = newObject("PPIO image",
 	stringField("image", "Image address in the registry, without a tag, such as `<registry>/<namespace>/<name>`; "+
 		"append `:<tag>` to pull, or use a tag's `full_image_name`.", func(img *ppio.Image) string { return img.Image }),
 	stringField("type", "`base`, `community` or `private`.", func(img *ppio.Image) string { return img.Type }),
-	stringField("status", "Image status: `normal` when the image can be used; otherwise `unknown`, `hide`, `disable`, "+
-		"`creating` or `deleting` as PPIO reports it.", func(img *ppio.Image) string { return img.Status }),
-	stringField("status_error", "Error code or type of the status, such as `IMAGE_PULL_FAILED`; an empty string (never null) when PPIO reports none.",
-		func(img *ppio.Image) string { return img.StatusError }),
-	stringField("status_message", "Note or error message of the status; an empty string (never null) when PPIO reports none.",
-		func(img *ppio.Image) string { return img.StatusMessage }),
+	nullableString("status", "Image status: `normal` when the image can be used; otherwise `unknown`, `hide`, `disable`, "+
+		"`creating` or `deleting` as PPIO reports it. Null when PPIO reports none.", given(func(img *ppio.Image) string { return img.Status })),
+	nullableString("status_error", "Error code or type of the status, such as `IMAGE_PULL_FAILED`; null when PPIO reports none.",
+		given(func(img *ppio.Image) string { return img.StatusError })),
+	nullableString("status_message", "Note or error message of the status; null when PPIO reports none.",
+		given(func(img *ppio.Image) string { return img.StatusMessage })),
 	nullableTime("created_at", "Creation time, RFC 3339 in UTC (PPIO sends unix seconds); null only if PPIO sent none.",
 		func(img *ppio.Image) time.Time { return img.CreatedAt }),
 	listField("tags", "The image's tags, in the order PPIO lists them; an empty list when it has none.", ppioImageTag,
@@ -90,6 +90,13 @@ var ppioImages = newObject("registry_ppio_images",
 	listField("images", "The images, ordered by `created_at` newest first, then by `id`; an empty list when none match. "+
 		"Filter on `status == \"normal\"` to keep only usable images.", ppioImage,
 		func(s *ppioImagesState) []ppio.Image { return s.images }),
+	objectField("latest", "The first of `images`: the most recently created image. Null when there are none.", ppioImage,
+		func(s *ppioImagesState) *ppio.Image {
+			if len(s.images) == 0 {
+				return nil
+			}
+			return &s.images[0]
+		}),
 	timeoutsField(func(s *ppioImagesState) *timeouts.Value { return &s.timeouts }),
 )
 
@@ -98,9 +105,10 @@ func (d *ppioImagesDataSource) Metadata(_ context.Context, req datasource.Metada
 }
 
 func (d *ppioImagesDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = ppioImages.schema(ctx, "Every PPIO GPU image the filters select, newest first. "+
-		"Filter by `type` and `name` on the server and by `name_regex` here, then pass the first image's `image` "+
-		"(or a tag's `full_image_name`) to a module input so that `terraform plan` shows when a newer image is pushed.")
+	resp.Schema = ppioImages.schema(ctx, "Every PPIO GPU image the filters select, newest first, with `latest` the newest one. "+
+		"Filter by `type` and `name` on the server and by `name_regex` here, then pass a tag's `full_image_name` of `latest` "+
+		"to a module input so that `terraform plan` shows when a newer image is pushed; "+
+		"`latest` is null when no image matches, so guard it (`lifecycle { postcondition }`, `try()`).")
 }
 
 var ppioHints = hints{
@@ -135,6 +143,15 @@ func (d *ppioImagesDataSource) readState(ctx context.Context, config tftypes.Val
 	s.images = matching(list.Images, s.nameRegex, func(img *ppio.Image) string { return img.Name })
 	sortNewestFirst(s.images, func(img *ppio.Image) time.Time { return img.CreatedAt }, func(img *ppio.Image) string { return img.ID })
 	return encodeState(ctx, ppioImages, &s, len(s.images)*600, diags)
+}
+
+// given is get as an attribute that is null when the registry gave no
+// value, absent or "": the provider's one rule, never "".
+func given[T any](get func(*T) string) func(*T) (string, bool) {
+	return func(v *T) (string, bool) {
+		s := get(v)
+		return s, s != ""
+	}
 }
 
 // ppioImagesID is "ppio-images" followed by the filters that filter: an

@@ -74,12 +74,21 @@ func expectPPIOImage(img fakecloud.PPIOImage) knownvalue.Check {
 		"name":           knownvalue.StringExact(img.Name),
 		"image":          knownvalue.StringExact(img.Image),
 		"type":           knownvalue.StringExact(img.Type),
-		"status":         knownvalue.StringExact(img.Status),
-		"status_error":   knownvalue.StringExact(img.StatusError),
-		"status_message": knownvalue.StringExact(img.StatusMessage),
+		"status":         stringOrNull(img.Status),
+		"status_error":   stringOrNull(img.StatusError),
+		"status_message": stringOrNull(img.StatusMessage),
 		"created_at":     knownvalue.StringExact(img.CreatedAt.UTC().Format(time.RFC3339)),
 		"tags":           knownvalue.ListExact(tags),
 	})
+}
+
+// stringOrNull is the check of an attribute under the provider's null rule:
+// null when the registry gave nothing or "", never "".
+func stringOrNull(s string) knownvalue.Check {
+	if s == "" {
+		return knownvalue.Null()
+	}
+	return knownvalue.StringExact(s)
 }
 
 // spyPPIO records the query of every request the fake PPIO receives.
@@ -115,10 +124,51 @@ data "registry_ppio_images" "normal" {
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("id"), knownvalue.StringExact("ppio-images?name=vllm-1")),
 				statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), knownvalue.ListExact([]knownvalue.Check{expectPPIOImage(disabled)})),
+				statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("latest"), expectPPIOImage(disabled)),
 				statecheck.ExpectKnownValue("data.registry_ppio_images.creating", tfjsonpath.New("id"), knownvalue.StringExact("ppio-images?name_regex=^pytorch-1$")),
 				statecheck.ExpectKnownValue("data.registry_ppio_images.creating", tfjsonpath.New("images"), knownvalue.ListExact([]knownvalue.Check{expectPPIOImage(creating)})),
+				// Under the null rule: PPIO sent no error for it, so status_error is null, not "".
+				statecheck.ExpectKnownValue("data.registry_ppio_images.creating", tfjsonpath.New("latest").AtMapKey("status_error"), knownvalue.Null()),
 				statecheck.ExpectKnownValue("data.registry_ppio_images.normal", tfjsonpath.New("id"), knownvalue.StringExact("ppio-images?type=base&name=cuda-0")),
 				statecheck.ExpectKnownValue("data.registry_ppio_images.normal", tfjsonpath.New("images"), knownvalue.ListExact([]knownvalue.Check{expectPPIOImage(normal)})),
+				statecheck.ExpectKnownValue("data.registry_ppio_images.normal", tfjsonpath.New("latest"), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+					"name": knownvalue.StringExact("cuda-0"), "status": knownvalue.StringExact("normal"),
+					"status_error": knownvalue.Null(), "status_message": knownvalue.Null(),
+				})),
+			},
+		}},
+	})
+}
+
+// TestPPIOImagesWithoutStatus: an image PPIO sends without a status object,
+// or with an empty error and message, has those attributes null, never "".
+func TestPPIOImagesWithoutStatus(t *testing.T) {
+	t.Parallel()
+	fc, url := startFake(t)
+	fc.PPIO.Inject(1000, fakecloud.StatusFault(http.StatusOK, nil, `{
+  "data": [
+    {"id": "i1", "name": "bare", "image": "reg.example.com/ns/bare", "type": "private", "created_at": 1709251200, "tags": []},
+    {"id": "i2", "name": "ok", "image": "reg.example.com/ns/ok", "type": "private", "created_at": 1709254800,
+     "status": {"status": "normal", "error": "", "message": ""}, "tags": []}
+  ],
+  "next_cursor": "", "has_more": false}`))
+
+	nulls := func(name string, status knownvalue.Check) knownvalue.Check {
+		return knownvalue.ObjectPartial(map[string]knownvalue.Check{
+			"name": knownvalue.StringExact(name), "status": status,
+			"status_error": knownvalue.Null(), "status_message": knownvalue.Null(),
+		})
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(nil),
+		Steps: []resource.TestStep{{
+			Config: ppioImagesConfig(url, ""),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), knownvalue.ListExact([]knownvalue.Check{
+					nulls("ok", knownvalue.StringExact("normal")),
+					nulls("bare", knownvalue.Null()),
+				})),
+				statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("latest"), nulls("ok", knownvalue.StringExact("normal"))),
 			},
 		}},
 	})
@@ -171,6 +221,7 @@ func TestPPIOImagesManyPagesInOrder(t *testing.T) {
 				statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), knownvalue.ListSizeExact(n)),
 				statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), knownvalue.ListExact(ids)),
 				statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images").AtSliceIndex(0).AtMapKey("name"), knownvalue.StringExact(newest[0])),
+				statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("latest"), expectPPIOImage(ppioImageByName(t, fc, newest[0]))),
 				statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images").AtSliceIndex(1).AtMapKey("name"), knownvalue.StringExact(newest[1])),
 				statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images").AtSliceIndex(2).AtMapKey("name"), knownvalue.StringExact(newest[2])),
 				statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images").AtSliceIndex(3).AtMapKey("id"), knownvalue.StringExact(tie[0].ID)),
@@ -280,6 +331,7 @@ func TestPPIOImagesEmpty(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("id"), knownvalue.StringExact("ppio-images")),
 					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), knownvalue.ListExact([]knownvalue.Check{})),
+					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("latest"), knownvalue.Null()),
 				},
 			},
 			{
@@ -289,6 +341,7 @@ func TestPPIOImagesEmpty(t *testing.T) {
   name_regex = "^no-such-image$"`),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), knownvalue.ListExact([]knownvalue.Check{})),
+					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("latest"), knownvalue.Null()),
 				},
 			},
 		},
@@ -408,17 +461,18 @@ func TestPPIOImagesThrottled(t *testing.T) {
 }
 
 // TestPPIOImagesDrift: an unchanged account plans nothing; an image pushed
-// between runs becomes the newest and changes the input that uses it.
+// between runs becomes the newest, so latest, and changes the input that
+// uses latest.image.
 func TestPPIOImagesDrift(t *testing.T) {
 	t.Parallel()
 	fc, url := startFake(t)
 	fc.PPIO.GenerateImages(20)
 	config := ppioImagesConfig(url, `name_regex = "^pytorch-"`) + `
 resource "terraform_data" "deploy" {
-  input = data.registry_ppio_images.test.images[0].image
+  input = data.registry_ppio_images.test.latest.image
 }
 output "newest" {
-  value = data.registry_ppio_images.test.images[0].image
+  value = data.registry_ppio_images.test.latest.image
 }`
 	var pushed fakecloud.PPIOImage
 
@@ -457,6 +511,7 @@ output "newest" {
 						"created_at": knownvalue.StringExact("2025-06-01T00:00:00Z"),
 					})),
 					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), knownvalue.ListSizeExact(4)),
+					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("latest").AtMapKey("id"), knownvalue.StringFunc(func(v string) error { return idIs(v, pushed.ID) })),
 				},
 			},
 		},

@@ -79,8 +79,8 @@ var ucloudImage = newObject("UHub image",
 		"null only if UHub sent none.", func(im *ucloud.Image) time.Time { return im.CreateTime }),
 	nullableTime("update_time", "Time of the last push, RFC 3339 in UTC; null only if UHub sent none.",
 		func(im *ucloud.Image) time.Time { return im.UpdateTime }),
-	stringField("latest_tag", "The most recently pushed tag; an empty string when UHub reports none.",
-		func(im *ucloud.Image) string { return im.LatestTag }),
+	nullableString("latest_tag", "The most recently pushed tag; null when UHub reports none.",
+		given(func(im *ucloud.Image) string { return im.LatestTag })),
 	nullableString("latest_path", "Pull address of the most recently pushed tag, `"+uhubRegistryHost+"/<repo_name>/<image_name>:<latest_tag>`; "+
 		"null when the image has no `latest_tag`, since an address without a tag would silently mean `:latest`.", uhubLatestPath),
 )
@@ -102,6 +102,13 @@ var ucloudRepoImages = newObject("registry_ucloud_repo_images",
 	listField("images", "The images, ordered by `update_time` newest first, then by `image_name`; "+
 		"an empty list when the repository has none or none match.", ucloudImage,
 		func(s *ucloudRepoImagesState) []ucloud.Image { return s.images }),
+	objectField("latest", "The first of `images`: the most recently pushed image. Null when there are none.", ucloudImage,
+		func(s *ucloudRepoImagesState) *ucloud.Image {
+			if len(s.images) == 0 {
+				return nil
+			}
+			return &s.images[0]
+		}),
 	timeoutsField(func(s *ucloudRepoImagesState) *timeouts.Value { return &s.timeouts }),
 )
 
@@ -110,8 +117,9 @@ func (d *ucloudRepoImagesDataSource) Metadata(_ context.Context, req datasource.
 }
 
 func (d *ucloudRepoImagesDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = ucloudRepoImages.schema(ctx, "Every image of a UCloud UHub repository, most recently pushed first. "+
-		"Pass the first image's `latest_path` to a module input so that `terraform plan` shows when a new tag is pushed.")
+	resp.Schema = ucloudRepoImages.schema(ctx, "Every image of a UCloud UHub repository, most recently pushed first, with `latest` the newest one. "+
+		"Pass `latest.latest_path` to a module input so that `terraform plan` shows when a new tag is pushed; "+
+		"`latest` is null when no image matches, so guard it (`lifecycle { postcondition }`, `try()`).")
 }
 
 const ucloudProjectHint = "project_id (in this data source, which overrides the provider's ucloud project_id / " + envUCloudProjectID + ")"

@@ -63,14 +63,19 @@ func uhubImage(t *testing.T, fc *fakecloud.Cloud, repo, name string) fakecloud.U
 // expectUHubImage is the whole object the data source must write for an
 // image the fake stores, every attribute included.
 func expectUHubImage(im fakecloud.UHubImage) knownvalue.Check {
+	var latestTag, latestPath knownvalue.Check = knownvalue.Null(), knownvalue.Null()
+	if im.LatestTag != "" {
+		latestTag = knownvalue.StringExact(im.LatestTag)
+		latestPath = knownvalue.StringExact("uhub.service.ucloud.cn/" + im.RepoName + "/" + im.ImageName + ":" + im.LatestTag)
+	}
 	return knownvalue.ObjectExact(map[string]knownvalue.Check{
 		"image_name":  knownvalue.StringExact(im.ImageName),
 		"repo_name":   knownvalue.StringExact(im.RepoName),
 		"pull_count":  knownvalue.Int64Exact(im.PullCount),
 		"create_time": knownvalue.StringExact(im.CreateTime.UTC().Format(time.RFC3339)),
 		"update_time": knownvalue.StringExact(im.UpdateTime.UTC().Format(time.RFC3339)),
-		"latest_tag":  knownvalue.StringExact(im.LatestTag),
-		"latest_path": knownvalue.StringExact("uhub.service.ucloud.cn/" + im.RepoName + "/" + im.ImageName + ":" + im.LatestTag),
+		"latest_tag":  latestTag,
+		"latest_path": latestPath,
 	})
 }
 
@@ -111,6 +116,7 @@ func TestUCloudRepoImagesEveryAttribute(t *testing.T) {
 				statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("name_regex"), knownvalue.Null()),
 				statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(6)),
 				statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("images"), knownvalue.ListExact(want)),
+				statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("latest"), want[0]),
 				// Independently of the fake's data: image 3 was updated one
 				// minute after the epoch, created four days before.
 				statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("images").AtSliceIndex(0), knownvalue.ObjectExact(map[string]knownvalue.Check{
@@ -129,7 +135,8 @@ func TestUCloudRepoImagesEveryAttribute(t *testing.T) {
 
 // TestUCloudRepoImagesWithoutLatestTag: an image UHub reports with no
 // LatestTag (and, as in UCloud's own example, no RepoName) gets a null
-// latest_path rather than an address that would mean ":latest".
+// latest_path rather than an address that would mean ":latest", and a
+// null latest_tag: the provider's one rule, null when UHub gave nothing.
 func TestUCloudRepoImagesWithoutLatestTag(t *testing.T) {
 	t.Parallel()
 	fc, url := startFake(t)
@@ -162,10 +169,11 @@ func TestUCloudRepoImagesWithoutLatestTag(t *testing.T) {
 						"pull_count":  knownvalue.Int64Exact(0),
 						"create_time": knownvalue.StringExact("2024-03-01T00:00:00Z"),
 						"update_time": knownvalue.StringExact("2024-03-01T00:00:00Z"),
-						"latest_tag":  knownvalue.StringExact(""),
+						"latest_tag":  knownvalue.Null(),
 						"latest_path": knownvalue.Null(),
 					}),
 				})),
+				statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("latest").AtMapKey("image_name"), knownvalue.StringExact("tagged")),
 			},
 		}},
 	})
@@ -214,6 +222,7 @@ func TestUCloudRepoImagesManyPagesInOrder(t *testing.T) {
 				statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("images"), knownvalue.ListSizeExact(n)),
 				statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("images"), listOf("image_name", names...)),
 				at(0, "image-00252"),
+				statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("latest"), expectUHubImage(uhubImage(t, fc, "shop", "image-00252"))),
 				at(1, "image-00249"),
 				at(2, "image-00250"),
 				at(3, "image-00251"),
@@ -276,6 +285,7 @@ func TestUCloudRepoImagesNameRegex(t *testing.T) {
 					statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("id"), knownvalue.StringExact("shop?name_regex=^image-0001[0-4]$")),
 					statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(30)),
 					statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("images"), listOf("image_name", "image-00012", "image-00013", "image-00014", "image-00010", "image-00011")),
+					statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("latest").AtMapKey("image_name"), knownvalue.StringExact("image-00012")),
 				},
 			},
 			{
@@ -285,6 +295,7 @@ func TestUCloudRepoImagesNameRegex(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(30)),
 					statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("images"), knownvalue.ListExact([]knownvalue.Check{})),
+					statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("latest"), knownvalue.Null()),
 				},
 			},
 		},
@@ -359,6 +370,7 @@ func TestUCloudRepoImagesEmptyRepository(t *testing.T) {
 				statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("id"), knownvalue.StringExact("empty")),
 				statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(0)),
 				statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("images"), knownvalue.ListExact([]knownvalue.Check{})),
+				statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("latest"), knownvalue.Null()),
 			},
 		}},
 	})
@@ -592,18 +604,18 @@ func TestUCloudRepoImagesThrottled(t *testing.T) {
 }
 
 // TestUCloudRepoImagesDrift: an unchanged repository plans nothing; a push
-// between runs makes another image the newest and changes the input that
-// uses its latest_path.
+// between runs makes another image the newest, so latest, and changes the
+// input that uses latest.latest_path.
 func TestUCloudRepoImagesDrift(t *testing.T) {
 	t.Parallel()
 	fc, url := startFake(t)
 	fc.UHub.GenerateImages("shop", 5)
 	config := ucloudRepoImagesConfig(url, `repo_name = "shop"`) + `
 resource "terraform_data" "deploy" {
-  input = data.registry_ucloud_repo_images.test.images[0].latest_path
+  input = data.registry_ucloud_repo_images.test.latest.latest_path
 }
 output "newest" {
-  value = data.registry_ucloud_repo_images.test.images[0].latest_path
+  value = data.registry_ucloud_repo_images.test.latest.latest_path
 }`
 
 	resource.UnitTest(t, resource.TestCase{
@@ -633,6 +645,9 @@ output "newest" {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownOutputValue("newest", knownvalue.StringExact("uhub.service.ucloud.cn/shop/image-00001:v20250601.000000")),
 					statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("images").AtSliceIndex(0), lazyCheck(func() knownvalue.Check {
+						return expectUHubImage(uhubImage(t, fc, "shop", "image-00001"))
+					})),
+					statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("latest"), lazyCheck(func() knownvalue.Check {
 						return expectUHubImage(uhubImage(t, fc, "shop", "image-00001"))
 					})),
 					statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("images").AtSliceIndex(0).AtMapKey("update_time"), knownvalue.StringExact("2025-06-01T00:00:00Z")),
