@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -23,7 +24,9 @@ import (
 // The fault matrix: every fault the fakes can produce, for every cloud it
 // applies to, with the outcome a user gets: the complete list (after
 // retries) or one diagnostic naming the cloud, the call, the status or code,
-// and what to do. A fault never yields a partial list.
+// and what to do. A fault never yields a partial list. A read of one item
+// in one request (registry_swr_tag with an exact tag) gets every fault
+// that is not about paging, and must then hold the whole item or fail.
 //
 // No outcome depends on the machine's speed. A fault that is not about time
 // is served on the first attempt of the first page, or rewritten into every
@@ -33,11 +36,14 @@ import (
 // it never finishes early.
 
 const (
-	matrixSWRTags     = 2500    // 3 pages of 1000
-	matrixUHubImages  = 60      // 3 pages at the fake's cap of 20
-	matrixPPIOImages  = 137     // 3 pages at the fake's cap of 50
-	matrixMaxRetries  = 3       // so "after 4 attempts"
-	matrixBodyLimit   = 2 << 20 // above a 1,000-tag SWR page with manifests
+	matrixSWRTags     = 2500     // 3 pages of 1000
+	matrixUHubImages  = 60       // 3 pages at the fake's cap of 20
+	matrixUHubTags    = 60       // 3 pages at the fake's cap of 20
+	matrixSWRTag      = "v1.0.0" // the tag registry_swr_tag asks for by name
+	matrixSWRTagRepo  = 10       // tags around it; one request reads it
+	matrixPPIOImages  = 137      // 3 pages at the fake's cap of 50
+	matrixMaxRetries  = 3        // so "after 4 attempts"
+	matrixBodyLimit   = 2 << 20  // above a 1,000-tag SWR page with manifests
 	matrixHTMLGateway = "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>"
 
 	// matrixReqTimeout is the request_timeout of every case not about time:
@@ -55,7 +61,8 @@ const (
 	matrixStallOnceItems   = 10
 )
 
-// matrixCloud is one cloud's data source as the matrix reads it.
+// matrixCloud is one call of a cloud, through the data source that makes
+// it, as the matrix reads it: a listing of three pages, or one request.
 type matrixCloud struct {
 	name     string // as in diagnostics, "Huawei Cloud SWR ListRepositoryTags"
 	addr     string // the data source's address in config
@@ -63,6 +70,10 @@ type matrixCloud struct {
 	listAttr string // the list attribute holding every item
 	items    int    // in the fake, three pages' worth
 	pageSize int    // items on each page the fake serves
+	// complete is, for a data source that reads one item in one request
+	// rather than a list, the check that the item arrived whole: the
+	// attribute and its value in the fake. nil for a listing (listAttr).
+	complete func(fc *fakecloud.Cloud) (attr string, want knownvalue.Check)
 	// seed stores n items in this cloud's fake.
 	seed func(fc *fakecloud.Cloud, n int)
 	// queue queues a fault for the next n requests to this cloud's fake.
@@ -113,6 +124,51 @@ var matrixClouds = map[string]matrixCloud{
 			return doc, items
 		},
 		throttle: func(fc *fakecloud.Cloud) fakecloud.Fault { return fc.UHub.ThrottleFault() },
+	},
+	"ucloud_tags": {
+		name:     "UCloud UHub GetImageTag",
+		addr:     "data.registry_ucloud_image_tags.m",
+		config:   "data \"registry_ucloud_image_tags\" \"m\" {\n  repo_name  = \"shop\"\n  image_name = \"api\"\n}",
+		listAttr: "tags", items: matrixUHubTags, pageSize: 20,
+		seed:  func(fc *fakecloud.Cloud, n int) { fc.UHub.GenerateImageTags("shop", "api", n) },
+		queue: func(fc *fakecloud.Cloud, n int, f fakecloud.Fault) { fc.UHub.Inject(n, f) },
+		page: func(n int) func(*http.Request, url.Values) bool {
+			return func(_ *http.Request, p url.Values) bool {
+				return p.Get("Action") == "GetImageTag" && p.Get("Offset") == fmt.Sprint(n)
+			}
+		},
+		itemsOf: func(body []byte) (any, []any) {
+			var doc map[string]any
+			_ = json.Unmarshal(body, &doc)
+			items, _ := doc["TagSet"].([]any)
+			return doc, items
+		},
+		throttle: func(fc *fakecloud.Cloud) fakecloud.Fault { return fc.UHub.ThrottleFault() },
+	},
+	"swr_tag": {
+		name:   "Huawei Cloud SWR ShowRepoTag",
+		addr:   "data.registry_swr_tag.m",
+		config: "data \"registry_swr_tag\" \"m\" {\n  namespace  = \"team\"\n  repository = \"web\"\n  tag        = \"" + matrixSWRTag + "\"\n}",
+		items:  matrixSWRTagRepo,
+		complete: func(fc *fakecloud.Cloud) (string, knownvalue.Check) {
+			t, ok := fc.SWR.Tag("team", "web", matrixSWRTag)
+			if !ok || t.Digest == "" {
+				return "digest", knownvalue.StringExact("(the fake has no digest for " + matrixSWRTag + ")")
+			}
+			return "digest", knownvalue.StringExact(t.Digest)
+		},
+		seed:  func(fc *fakecloud.Cloud, n int) { fc.SWR.GenerateTags("team", "web", n) },
+		queue: func(fc *fakecloud.Cloud, n int, f fakecloud.Fault) { fc.SWR.Inject(n, f) },
+		page: func(int) func(*http.Request, url.Values) bool {
+			// One request, whatever the page: the only one ShowRepoTag makes.
+			return func(r *http.Request, _ url.Values) bool { return strings.HasSuffix(r.URL.Path, "/tags/"+matrixSWRTag) }
+		},
+		itemsOf: func(body []byte) (any, []any) {
+			var doc map[string]any
+			_ = json.Unmarshal(body, &doc)
+			return doc, []any{doc}
+		},
+		throttle: func(fc *fakecloud.Cloud) fakecloud.Fault { return fc.SWR.ThrottleFault("") },
 	},
 	"ppio": {
 		name:     "PPIO ListImages",
@@ -179,7 +235,12 @@ type matrixFault struct {
 	want string
 }
 
-var allClouds = []string{"swr", "ucloud", "ppio"}
+// listClouds are the listings; allClouds adds the single-request reads,
+// which every fault not about paging applies to.
+var (
+	listClouds = []string{"swr", "ucloud", "ucloud_tags", "ppio"}
+	allClouds  = append(slices.Clone(listClouds), "swr_tag")
+)
 
 func statusFault(status int, header map[string]string) fakecloud.Fault {
 	return fakecloud.StatusFault(status, header, `{"error_code":"GW.5000","error_msg":"upstream failed","code":"GW.5000","message":"upstream failed","RetCode":2001,"Message":"upstream failed"}`)
@@ -220,7 +281,7 @@ var matrixFaults = []matrixFault{
 	{name: "5xx burst longer than max_retries", clouds: allClouds, inject: func(fc *fakecloud.Cloud, mc matrixCloud) {
 		mc.queue(fc, 10, statusFault(http.StatusServiceUnavailable, nil))
 	}, want: `HTTP 503.*after\s+4\s+attempts.*max_retries`},
-	{name: "UCloud service error RetCode >= 2000 until retries run out", clouds: []string{"ucloud"}, inject: func(fc *fakecloud.Cloud, _ matrixCloud) {
+	{name: "UCloud service error RetCode >= 2000 until retries run out", clouds: []string{"ucloud", "ucloud_tags"}, inject: func(fc *fakecloud.Cloud, _ matrixCloud) {
 		fc.UHub.Inject(10, fc.UHub.RetCodeFault(2001, "internal error"))
 	}, want: `code\s+2001.*after\s+4\s+attempts`},
 	{name: "connection reset mid-body", clouds: allClouds, inject: func(fc *fakecloud.Cloud, mc matrixCloud) {
@@ -238,7 +299,7 @@ var matrixFaults = []matrixFault{
 	{name: "wrong field type", clouds: allClouds, inject: func(fc *fakecloud.Cloud, mc matrixCloud) {
 		editPage(fc, mc, 0, func(s int, _ http.Header, b []byte) (int, []byte) {
 			doc, items := mc.itemsOf(b)
-			for _, key := range []string{"id", "PullCount", "created_at"} {
+			for _, key := range []string{"id", "PullCount", "TagName", "created_at"} {
 				if m, ok := items[0].(map[string]any); ok {
 					if _, has := m[key]; has {
 						m[key] = map[string]any{"unexpected": true}
@@ -255,15 +316,15 @@ var matrixFaults = []matrixFault{
 	{name: "PPIO cursor that repeats", clouds: []string{"ppio"}, inject: func(fc *fakecloud.Cloud, _ matrixCloud) {
 		fc.PPIO.SetRepeatingCursor(true)
 	}, want: `next_cursor.*run\s+again`},
-	{name: "total that changes between pages", clouds: []string{"swr", "ucloud"}, inject: func(fc *fakecloud.Cloud, mc matrixCloud) {
+	{name: "total that changes between pages", clouds: []string{"swr", "ucloud", "ucloud_tags"}, inject: func(fc *fakecloud.Cloud, mc matrixCloud) {
 		editPage(fc, mc, mc.pageSize, inflateTotal(mc, 7))
 	}, want: `(?i)total(\s*count)?\s+changed.*run\s+again`},
-	{name: "total that promises more than ever arrives", clouds: []string{"swr", "ucloud"}, inject: func(fc *fakecloud.Cloud, mc matrixCloud) {
+	{name: "total that promises more than ever arrives", clouds: []string{"swr", "ucloud", "ucloud_tags"}, inject: func(fc *fakecloud.Cloud, mc matrixCloud) {
 		fc.RewriteEvery(fakecloud.Rewrite{Match: func(r *http.Request, p url.Values) bool {
 			return mc.page(0)(r, p) || p.Get("offset") != "" || p.Get("Offset") != ""
 		}, Edit: inflateTotal(mc, 5)})
 	}, want: `(promised|promises)\s+\d+.*arrived`},
-	{name: "the same item on two pages", clouds: allClouds, inject: func(fc *fakecloud.Cloud, mc matrixCloud) {
+	{name: "the same item on two pages", clouds: listClouds, inject: func(fc *fakecloud.Cloud, mc matrixCloud) {
 		// The first page is always read before the others (it tells the
 		// client how many there are), so its first item is known by then.
 		var mu sync.Mutex
@@ -323,11 +384,15 @@ func TestFaultMatrix(t *testing.T) {
 
 				timeout := cmp.Or(f.timeout, matrixReqTimeout)
 				step := resource.TestStep{Config: matrixProviderConfig(url, timeout) + mc.config}
-				if f.want == "" {
+				switch {
+				case f.want == "" && mc.complete != nil:
+					attr, want := mc.complete(fc)
+					step.ConfigStateChecks = []statecheck.StateCheck{statecheck.ExpectKnownValue(mc.addr, tfjsonpath.New(attr), want)}
+				case f.want == "":
 					step.ConfigStateChecks = []statecheck.StateCheck{
 						statecheck.ExpectKnownValue(mc.addr, tfjsonpath.New(mc.listAttr), knownvalue.ListSizeExact(items)),
 					}
-				} else {
+				default:
 					step.ExpectError = regexp.MustCompile(`(?s)` + strings.ReplaceAll(regexp.QuoteMeta(mc.name), " ", `\s+`) + `\s+failed.*` + f.want)
 				}
 				resource.UnitTest(t, resource.TestCase{
