@@ -145,6 +145,7 @@ type (
 		NameRegex  types.String       `tfsdk:"name_regex"`
 		TotalCount types.Int64        `tfsdk:"total_count"`
 		Images     []ucloudImageModel `tfsdk:"images"`
+		Latest     *ucloudImageModel  `tfsdk:"latest"`
 		Timeouts   timeouts.Value     `tfsdk:"timeouts"`
 	}
 	ucloudImageModel struct {
@@ -162,6 +163,7 @@ type (
 		Name      types.String     `tfsdk:"name"`
 		NameRegex types.String     `tfsdk:"name_regex"`
 		Images    []ppioImageModel `tfsdk:"images"`
+		Latest    *ppioImageModel  `tfsdk:"latest"`
 		Timeouts  timeouts.Value   `tfsdk:"timeouts"`
 	}
 	ppioImageModel struct {
@@ -216,6 +218,14 @@ func TestStateEqualsFrameworkStateSet(t *testing.T) {
 	swrV1NoManifest, swrV0NoManifest := swrV1, swrV0
 	swrV1NoManifest.Manifest, swrV0NoManifest.Manifest = null, null
 
+	ucloudAPI := ucloudImageModel{ImageName: str("api"), RepoName: str("shop"), PullCount: types.Int64Value(42), CreateTime: str("2024-05-01T02:00:00Z"),
+		UpdateTime: str("2024-05-02T09:30:15Z"), LatestTag: str("v2"), LatestPath: str("uhub.service.ucloud.cn/shop/api:v2")}
+	ppioTorch := ppioImageModel{ID: str("i2"), Name: str("torch"), Image: str("reg.example.com/ns/torch"), Type: str("private"), Status: str("normal"),
+		StatusError: null, StatusMessage: null, CreatedAt: str("2024-05-02T09:30:15Z"), Tags: []ppioImageTagModel{
+			{ID: str("t1"), Tag: str("latest"), OwnerID: str("o"), FullImageName: str("reg.example.com/ns/torch:latest")},
+			{ID: str("t2"), Tag: str("2.1"), OwnerID: str("o"), FullImageName: str("reg.example.com/ns/torch:2.1")},
+		}}
+
 	cases := []struct {
 		name  string
 		ds    datasource.DataSource
@@ -245,12 +255,11 @@ func TestStateEqualsFrameworkStateSet(t *testing.T) {
 		}},
 		{"ucloud", &ucloudRepoImagesDataSource{}, &ucloudRepoImagesStateModel{
 			ID: str("org-1/shop?name_regex=^a"), RepoName: str("shop"), ProjectID: str("org-1"), NameRegex: str("^a"),
-			TotalCount: types.Int64Value(5), Timeouts: readIn3m,
+			TotalCount: types.Int64Value(5), Timeouts: readIn3m, Latest: &ucloudAPI,
 			Images: []ucloudImageModel{
-				{ImageName: str("api"), RepoName: str("shop"), PullCount: types.Int64Value(42), CreateTime: str("2024-05-01T02:00:00Z"),
-					UpdateTime: str("2024-05-02T09:30:15Z"), LatestTag: str("v2"), LatestPath: str("uhub.service.ucloud.cn/shop/api:v2")},
+				ucloudAPI,
 				{ImageName: str("admin"), RepoName: str("shop"), PullCount: types.Int64Value(0), CreateTime: null,
-					UpdateTime: null, LatestTag: str(""), LatestPath: null},
+					UpdateTime: null, LatestTag: null, LatestPath: null},
 			},
 		}, func(t *testing.T, config tftypes.Value) []byte {
 			return encodeFixture(t, ctx, ucloudRepoImages, config, func(s *ucloudRepoImagesState) {
@@ -263,12 +272,9 @@ func TestStateEqualsFrameworkStateSet(t *testing.T) {
 		}},
 		{"ppio", &ppioImagesDataSource{}, &ppioImagesStateModel{
 			ID: str("ppio-images?type=private&name_regex=torch"), Type: str("private"), Name: str(""), NameRegex: str("torch"), Timeouts: nullTimeouts(),
+			Latest: &ppioTorch,
 			Images: []ppioImageModel{
-				{ID: str("i2"), Name: str("torch"), Image: str("reg.example.com/ns/torch"), Type: str("private"), Status: str("normal"),
-					StatusError: str(""), StatusMessage: str(""), CreatedAt: str("2024-05-02T09:30:15Z"), Tags: []ppioImageTagModel{
-						{ID: str("t1"), Tag: str("latest"), OwnerID: str("o"), FullImageName: str("reg.example.com/ns/torch:latest")},
-						{ID: str("t2"), Tag: str("2.1"), OwnerID: str("o"), FullImageName: str("reg.example.com/ns/torch:2.1")},
-					}},
+				ppioTorch,
 				{ID: str("i1"), Name: str("torch-old"), Image: str("reg.example.com/ns/torch-old"), Type: str("private"), Status: str("disable"),
 					StatusError: str("IMAGE_PULL_FAILED"), StatusMessage: str("gone"), CreatedAt: null, Tags: []ppioImageTagModel{}},
 			},
