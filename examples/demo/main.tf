@@ -10,21 +10,58 @@ terraform {
 
 provider "registry" {}
 
+# One answer: the newest tag of demo/apps/web and its digest, read from the
+# first page of SWR's newest-first listing.
+data "registry_swr_tag" "web" {
+  namespace  = "demo"
+  repository = "apps/web"
+}
+
+# The highest release below 2000, by version rather than by push time.
+data "registry_swr_tag" "below_2000" {
+  namespace          = "demo"
+  repository         = "apps/web"
+  version_constraint = "< 2000"
+  order_by           = "version"
+}
+
+# Every tag, newest first.
 data "registry_swr_tags" "web" {
   namespace  = "demo"
   repository = "apps/web"
 }
 
 output "swr_newest_tag" {
-  value = data.registry_swr_tags.web.latest.tag
+  value = data.registry_swr_tag.web.tag
 }
 
 output "swr_pinned_path" {
-  value = data.registry_swr_tags.web.latest.pinned_path
+  value = data.registry_swr_tag.web.pinned_path
+}
+
+output "swr_highest_below_2000" {
+  value = "${data.registry_swr_tag.below_2000.tag} (${data.registry_swr_tag.below_2000.digest})"
 }
 
 output "swr_tag_count" {
-  value = length(data.registry_swr_tags.web.tags)
+  value = "${length(data.registry_swr_tags.web.tags)}, newest ${try(data.registry_swr_tags.web.latest.tag, "none")}"
+}
+
+# The newest tag of UHub image demo-shop/web, pinned by digest.
+data "registry_ucloud_image_tag" "web" {
+  repo_name  = "demo-shop"
+  image_name = "web"
+
+  lifecycle {
+    postcondition {
+      condition     = self.pinned_path != null
+      error_message = "demo-shop/web:${self.tag} has no digest to pin."
+    }
+  }
+}
+
+output "ucloud_pinned_path" {
+  value = data.registry_ucloud_image_tag.web.pinned_path
 }
 
 data "registry_ucloud_repo_images" "shop" {
@@ -32,11 +69,7 @@ data "registry_ucloud_repo_images" "shop" {
 }
 
 output "ucloud_newest_image" {
-  value = data.registry_ucloud_repo_images.shop.images[0].image_name
-}
-
-output "ucloud_latest_path" {
-  value = data.registry_ucloud_repo_images.shop.images[0].latest_path
+  value = try(data.registry_ucloud_repo_images.shop.latest.latest_path, "none")
 }
 
 output "ucloud_image_count" {
@@ -48,9 +81,13 @@ data "registry_ppio_images" "pytorch" {
 }
 
 locals {
-  ppio_ready = [for img in data.registry_ppio_images.pytorch.images : img if img.status == "normal"]
+  # Ready images with a tag, newest first, as "<image>:<tag>".
+  ppio_ready = [
+    for img in data.registry_ppio_images.pytorch.images : img.tags[0].full_image_name
+    if img.status == "normal" && length(img.tags) > 0
+  ]
 }
 
 output "ppio_newest_pytorch_image" {
-  value = "${local.ppio_ready[0].image} (${local.ppio_ready[0].name}, created ${local.ppio_ready[0].created_at})"
+  value = try(local.ppio_ready[0], "none ready")
 }

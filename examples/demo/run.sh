@@ -34,7 +34,8 @@ To run the same yourself, and play with drift:
   go build -o /tmp/registry-plugins/terraform-provider-registry .
   go run ./internal/fakecloud/cmd/fakecloud -addr 127.0.0.1:8080 -env-file /tmp/fake.env &
   . /tmp/fake.env    # the fakes' endpoints and credentials
-  export TF_CLI_CONFIG_FILE=/tmp/registry.tfrc   # with a dev_overrides block naming /tmp/registry-plugins
+  printf 'provider_installation {\n  dev_overrides { "registry-tools/registry" = "/tmp/registry-plugins" }\n  direct {}\n}\n' >/tmp/registry.tfrc
+  export TF_CLI_CONFIG_FILE=/tmp/registry.tfrc   # Terraform takes the provider you built
   cd examples/demo && terraform apply
   curl -X POST 'http://127.0.0.1:8080/_fake/swr/push?namespace=demo&repository=apps/web&tag=v9.9.9'
   terraform plan     # the newest tag and its digest moved
