@@ -87,6 +87,14 @@ build() {
 	printf '%s\n' "$dest"
 }
 
+# The tests need no CLI configuration (the provider is served in-process),
+# and must not read the caller's: OpenTofu prints its warning about a
+# TF_CLI_CONFIG_FILE that does not exist on stdout, where terraform-exec then
+# fails to find a version. An empty file gives every CLI the same start.
+cliconfig=$(mktemp "${TMPDIR:-/tmp}/testcompat-cliconfig.XXXXXX")
+trap 'rm -f "$cliconfig"' EXIT
+export TF_CLI_CONFIG_FILE=$cliconfig
+
 declare -a summary
 failed=0
 for target in "${targets[@]}"; do
@@ -101,7 +109,7 @@ for target in "${targets[@]}"; do
 		failed=1
 		continue
 	fi
-	"$bin" version | head -n 1 >&2
+	"$bin" version 2>/dev/null | grep -m 1 -E '^(Terraform|OpenTofu) v' >&2 || true
 
 	# TF_ACC_TERRAFORM_PATH alone makes terraform-plugin-testing use exactly
 	# this binary: it neither searches PATH nor downloads (that happens only
