@@ -2,9 +2,12 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/http"
+	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -147,6 +150,27 @@ func swrReleases(fc *fakecloud.Cloud) {
 	fc.SWR.PushTag("team", "apps/web", "latest", exampleTime(4))
 }
 
+// swrListingWithoutDigests makes SWR list every tag with an empty digest.
+var swrListingWithoutDigests = fakecloud.Rewrite{
+	Match: func(r *http.Request, _ url.Values) bool {
+		return r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/tags")
+	},
+	Edit: func(status int, _ http.Header, body []byte) (int, []byte) {
+		var tags []map[string]any
+		if status != http.StatusOK || json.Unmarshal(body, &tags) != nil {
+			return status, body
+		}
+		for _, tg := range tags {
+			tg["digest"] = ""
+		}
+		out, err := json.Marshal(tags)
+		if err != nil {
+			return http.StatusInternalServerError, []byte(err.Error())
+		}
+		return status, out
+	},
+}
+
 // exampleRuns names, for every example file (relative to examplesRoot),
 // the runs that show it working and its guard failing with its own message.
 func exampleRuns() map[string]map[string]exampleRun {
@@ -231,6 +255,53 @@ func exampleRuns() map[string]map[string]exampleRun {
 			}, func(*testing.T, *fakecloud.Cloud) []statecheck.StateCheck {
 				return []statecheck.StateCheck{statecheck.ExpectKnownValue("data.registry_swr_tags.stable",
 					tfjsonpath.New("latest"), knownvalue.Null())}
+			}),
+		},
+		"data-sources/registry_swr_tag/data-source.tf": {
+			"v2.1.4 pinned by digest": applies(func(fc *fakecloud.Cloud) {
+				fc.SWR.PushTag("team", "apps/web", "v2.1.4", exampleTime(1))
+				fc.SWR.PushTag("team", "apps/web", "v2.1.5", exampleTime(2))
+			}, noVars, func(t *testing.T, fc *fakecloud.Cloud) []statecheck.StateCheck {
+				return []statecheck.StateCheck{
+					moduleGot("web", "image", knownvalue.StringExact(swrPinned(t, fc, "team", "apps/web", "v2.1.4"))),
+				}
+			}),
+			"no v2.1.4: an error naming it": fails(func(fc *fakecloud.Cloud) {
+				fc.SWR.PushTag("team", "apps/web", "v2.1.5", exampleTime(1))
+			}, noVars, `Tag "v2.1.4" does not exist in`),
+		},
+		"data-sources/registry_swr_tag/data-source-branch.tf": {
+			"the newest main- build": applies(func(fc *fakecloud.Cloud) {
+				fc.SWR.PushTag("team", "apps/web", "main-0001", exampleTime(1))
+				fc.SWR.PushTag("team", "apps/web", "main-0002", exampleTime(2))
+				fc.SWR.PushTag("team", "apps/web", "v2.0.0", exampleTime(3))
+				fc.SWR.PushTag("team", "apps/web", "feature-x-0003", exampleTime(4))
+			}, noVars, func(t *testing.T, fc *fakecloud.Cloud) []statecheck.StateCheck {
+				tg, _ := fc.SWR.Tag("team", "apps/web", "main-0002")
+				return []statecheck.StateCheck{
+					moduleGot("web_staging", "image", knownvalue.StringExact(swrPinned(t, fc, "team", "apps/web", "main-0002"))),
+					output("web_staging_tag", knownvalue.StringExact("main-0002 (pushed "+tg.Updated.UTC().Format(time.RFC3339)+")")),
+				}
+			}),
+			"SWR lists the build without a digest: the postcondition's message": fails(func(fc *fakecloud.Cloud) {
+				fc.SWR.PushTag("team", "apps/web", "main-0001", exampleTime(1))
+				fc.SWR.PushTag("team", "apps/web", "main-0002", exampleTime(2))
+				fc.RewriteEvery(swrListingWithoutDigests)
+			}, noVars, "team/apps/web:main-0002 has no digest to pin."),
+		},
+		"data-sources/registry_swr_tag/data-source-version.tf": {
+			"the highest ~> 2.1 version, not the newest push": applies(func(fc *fakecloud.Cloud) {
+				fc.SWR.PushTag("team", "api", "v2.1.0", exampleTime(1))
+				fc.SWR.PushTag("team", "api", "v2.10.0", exampleTime(2))
+				fc.SWR.PushTag("team", "api", "v2.4.1", exampleTime(3))
+				fc.SWR.PushTag("team", "api", "v3.0.0", exampleTime(4))
+				fc.SWR.PushTag("team", "api", "v2.11.0-rc1", exampleTime(5))
+				fc.SWR.PushTag("team", "api", "latest", exampleTime(6))
+			}, noVars, func(t *testing.T, fc *fakecloud.Cloud) []statecheck.StateCheck {
+				return []statecheck.StateCheck{
+					moduleGot("api", "image", knownvalue.StringExact(swrPinned(t, fc, "team", "api", "v2.10.0"))),
+					output("api_release", knownvalue.StringExact("v2.10.0")),
+				}
 			}),
 		},
 		"data-sources/registry_ucloud_image_tag/data-source.tf": {
