@@ -104,6 +104,13 @@ for target in "${targets[@]}"; do
 		log "'$target' is not CLI@VERSION (for example terraform@1.5.7)"
 		exit 2
 	fi
+	case $product in
+	terraform | tofu) ;;
+	*)
+		log "unknown CLI '$product' in '$target': use terraform@VERSION or tofu@VERSION"
+		exit 2
+		;;
+	esac
 	if ! bin=$(build "$product" "$version"); then
 		summary+=("$product $version: BUILD FAILED")
 		failed=1
@@ -128,9 +135,10 @@ for target in "${targets[@]}"; do
 	passes=$(grep -c -- '^--- PASS' "$out" || true)
 	skips=$(grep -c -- '^--- SKIP' "$out" || true)
 	fails=$(grep -c -- '^--- FAIL' "$out" || true)
-	# Failures and skips with their reasons; the whole log stays in $out.
-	grep -E -A3 -- '^[[:space:]]*--- (FAIL|SKIP)' "$out" >&2 || true
-	tail -n 3 "$out" >&2
+	# Failures and skips, each with its first line of reason, and the
+	# package result; the whole log is kept in $out when anything failed.
+	grep -E -A1 -- '^[[:space:]]*--- (FAIL|SKIP)' "$out" | grep -v -e '^--$' -e '^=== ' >&2 || true
+	grep -E '^(ok|FAIL)[[:space:]]' "$out" >&2 || tail -n 20 "$out" >&2
 	if [ "$status" -eq 0 ]; then
 		summary+=("$product $version: passed ($passes top-level tests passed, $skips skipped; ${took} s)")
 		rm -f "$out"
