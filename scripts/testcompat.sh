@@ -64,7 +64,7 @@ build() {
 	local started=$SECONDS work dir
 	work=$(mktemp -d "${TMPDIR:-/tmp}/testcompat-$product-$version.XXXXXX")
 	# Outside any module, with none of the caller's module flags.
-	dir=$(cd "$work" && GOFLAGS= GOWORK=off go mod download -json "$module@v$version" |
+	dir=$(cd "$work" && GOFLAGS='' GOWORK=off go mod download -json "$module@v$version" |
 		sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')
 	if [ -z "$dir" ] || [ ! -d "$dir" ]; then
 		log "go mod download $module@v$version gave no source directory"
@@ -74,7 +74,7 @@ build() {
 	cp -R "$dir" "$work/src"
 	chmod -R u+w "$work/src"
 	mkdir -p "$(dirname "$dest")"
-	if ! (cd "$work/src" && GOFLAGS= GOWORK=off CGO_ENABLED=0 \
+	if ! (cd "$work/src" && GOFLAGS='' GOWORK=off CGO_ENABLED=0 \
 		go build -trimpath -buildvcs=false -ldflags "$ldflags" -o "$dest.tmp.$$" "$pkg"); then
 		log "building $product $version failed"
 		rm -rf "$work" "$dest.tmp.$$"
