@@ -72,6 +72,15 @@ func nullableString[T any](name, desc string, get func(*T) (string, bool)) field
 	return field[T]{name: name, kind: kindNullString, desc: desc, optStr: get}
 }
 
+// given is get as a nullableString getter: null when the registry gave no
+// value, absent or "", the provider's one rule (never "").
+func given[T any](get func(*T) string) func(*T) (string, bool) {
+	return func(v *T) (string, bool) {
+		s := get(v)
+		return s, s != ""
+	}
+}
+
 // int64Field is a computed number.
 func int64Field[T any](name, desc string, get func(*T) int64) field[T] {
 	return field[T]{name: name, kind: kindInt64, desc: desc, i64: get}

@@ -145,15 +145,6 @@ func (d *ppioImagesDataSource) readState(ctx context.Context, config tftypes.Val
 	return encodeState(ctx, ppioImages, &s, len(s.images)*600, diags)
 }
 
-// given is get as an attribute that is null when the registry gave no
-// value, absent or "": the provider's one rule, never "".
-func given[T any](get func(*T) string) func(*T) (string, bool) {
-	return func(v *T) (string, bool) {
-		s := get(v)
-		return s, s != ""
-	}
-}
-
 // ppioImagesID is "ppio-images" followed by the filters that filter: an
 // empty name selects what no name does, so it leaves the id alone.
 func ppioImagesID(s *ppioImagesState) string {

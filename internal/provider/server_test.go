@@ -211,10 +211,10 @@ func TestStateEqualsFrameworkStateSet(t *testing.T) {
 		Created: str("2024-05-01T02:00:00Z"), Updated: str("2024-05-02T09:30:15Z"), Deleted: null, DomainID: str("dom"),
 		Scanned: types.BoolValue(true), TagType: types.Int64Value(1)}
 	swrV0 := swrTagModel{ID: types.Int64Value(10), RepoID: types.Int64Value(7), Tag: str("v0"), ImageID: str("img0"),
-		Digest: str(""), Manifest: str(""), Schema: types.Int64Value(1),
-		Path: str("swr.cn-north-4.myhuaweicloud.com/team/web:v0"), InternalPath: str(""), PinnedPath: str(""),
+		Digest: null, Manifest: null, Schema: types.Int64Value(1),
+		Path: str("swr.cn-north-4.myhuaweicloud.com/team/web:v0"), InternalPath: null, PinnedPath: null,
 		Size: types.Int64Value(0), IsTrusted: types.BoolValue(false), Created: str("2024-05-01T02:00:00Z"), Updated: str("2024-05-01T02:00:00Z"),
-		Deleted: str("2024-05-02T09:30:15Z"), DomainID: str(""), Scanned: types.BoolValue(false), TagType: types.Int64Value(0)}
+		Deleted: str("2024-05-02T09:30:15Z"), DomainID: null, Scanned: types.BoolValue(false), TagType: types.Int64Value(0)}
 	swrV1NoManifest, swrV0NoManifest := swrV1, swrV0
 	swrV1NoManifest.Manifest, swrV0NoManifest.Manifest = null, null
 

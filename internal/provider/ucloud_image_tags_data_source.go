@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -69,10 +68,8 @@ func ucloudImageNameAttribute() schema.StringAttribute {
 	return schema.StringAttribute{
 		Required:            true,
 		MarkdownDescription: "Image in the repository (the `<image_name>` in `" + uhubRegistryHost + "/<repo_name>/<image_name>:<tag>`).",
-		Validators: []validator.String{
-			stringvalidator.LengthBetween(1, 128),
-			stringvalidator.RegexMatches(uhubImageNameRule, "must be one image name, without ':', '@' or whitespace (a tag or digest is not part of it)"),
-		},
+		Validators: []validator.String{nameValidator{maxLen: 128, rule: uhubImageNameRule,
+			ruleText: "must be one image name, without ':', '@' or whitespace (a tag or digest is not part of it)"}},
 	}
 }
 

@@ -338,7 +338,7 @@ func TestUCloudImageTagsRejectsBadInputAtPlan(t *testing.T) {
 	cases := map[string]planErrorCase{
 		"image_name with a tag":    {`repo_name = "shop"` + "\n" + `image_name = "api:v1"`, `(?s)Attribute\s+image_name\s+must\s+be\s+one\s+image\s+name,\s+without\s+':',\s+'@'\s+or\s+whitespace`},
 		"image_name with a digest": {`repo_name = "shop"` + "\n" + `image_name = "api@sha256:00"`, `(?s)Attribute\s+image_name\s+must\s+be\s+one\s+image\s+name`},
-		"empty image_name":         {`repo_name = "shop"` + "\n" + `image_name = ""`, `(?s)Attribute\s+image_name\s+string\s+length\s+must\s+be\s+between\s+1\s+and\s+128,\s+got:\s+0`},
+		"empty image_name":         {`repo_name = "shop"` + "\n" + `image_name = ""`, `(?s)Attribute\s+image_name\s+must\s+not\s+be\s+empty:\s+it\s+must\s+be\s+one\s+image\s+name`},
 		"repo_name with slash":     {`repo_name = "shop/api"` + "\n" + `image_name = "api"`, `(?s)Attribute\s+repo_name\s+must\s+be\s+one\s+repository\s+name`},
 		"missing image_name":       {`repo_name = "shop"`, `The argument "image_name" is required`},
 		"invalid regex":            {`repo_name = "shop"` + "\n" + `image_name = "api"` + "\n" + `tag_regex = "v(1"`, `(?s)Invalid\s+regular\s+expression.*missing\s+closing\s+\)`},

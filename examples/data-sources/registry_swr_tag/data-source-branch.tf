@@ -7,10 +7,10 @@ data "registry_swr_tag" "web_main" {
   tag_regex  = "^main-"
 
   lifecycle {
-    # A tag pushed without a digest cannot be pinned; stop here rather than
-    # hand the module a null.
+    # A tag SWR reports without a digest cannot be pinned (digest and
+    # pinned_path are null): stop here rather than hand the module a null.
     postcondition {
-      condition     = self.digest != ""
+      condition     = self.digest != null
       error_message = "team/apps/web:${self.tag} has no digest to pin."
     }
   }
