@@ -49,7 +49,9 @@ var swrTagOne = newObject("registry_swr_tag", append(append([]field[swrTagState]
 		MarkdownDescription: "Whether to keep the tag's `manifest` in state. Default `false`.",
 	}, func(s *swrTagState) *types.Bool { return &s.includeManifest }),
 	nullableString("manifest", "Image manifest (JSON). Null unless `include_manifest` is true, or when SWR gives none.",
-		func(s *swrTagState) (string, bool) { return s.tag.Manifest, s.includeManifest.ValueBool() && s.tag.Manifest != "" }),
+		func(s *swrTagState) (string, bool) {
+			return s.tag.Manifest, s.includeManifest.ValueBool() && s.tag.Manifest != ""
+		}),
 	timeoutsField(func(s *swrTagState) *timeouts.Value { return &s.timeouts }),
 }, choiceFields(func(s *swrTagState) *choice { return &s.choice })...),
 	embed(swrTag, func(s *swrTagState) *swr.Tag { return &s.tag }, map[string]string{"id": "tag_id"}, "tag", "manifest")...)...,
