@@ -36,7 +36,8 @@ import (
 // it never finishes early.
 
 const (
-	matrixSWRTags     = 2500     // 3 pages of 1000
+	matrixSWRTags     = 250      // 3 pages of matrixSWRPage
+	matrixSWRPage     = 100      // WithSWRPageSize: three pages without 2,500 tags to build under -race
 	matrixUHubImages  = 60       // 3 pages at the fake's cap of 20
 	matrixUHubTags    = 60       // 3 pages at the fake's cap of 20
 	matrixSWRTag      = "v1.0.0" // the tag registry_swr_tag asks for by name
@@ -90,7 +91,7 @@ var matrixClouds = map[string]matrixCloud{
 		name:     "Huawei Cloud SWR ListRepositoryTags",
 		addr:     "data.registry_swr_tags.m",
 		config:   "data \"registry_swr_tags\" \"m\" {\n  namespace  = \"team\"\n  repository = \"web\"\n}",
-		listAttr: "tags", items: matrixSWRTags, pageSize: 1000,
+		listAttr: "tags", items: matrixSWRTags, pageSize: matrixSWRPage,
 		seed:  func(fc *fakecloud.Cloud, n int) { fc.SWR.GenerateTags("team", "web", n) },
 		queue: func(fc *fakecloud.Cloud, n int, f fakecloud.Fault) { fc.SWR.Inject(n, f) },
 		page: func(n int) func(*http.Request, url.Values) bool {
@@ -396,7 +397,7 @@ func TestFaultMatrix(t *testing.T) {
 					step.ExpectError = regexp.MustCompile(`(?s)` + strings.ReplaceAll(regexp.QuoteMeta(mc.name), " ", `\s+`) + `\s+failed.*` + f.want)
 				}
 				resource.UnitTest(t, resource.TestCase{
-					ProtoV6ProviderFactories: testFactories(nil, WithMaxBodyBytes(matrixBodyLimit)),
+					ProtoV6ProviderFactories: testFactories(nil, WithMaxBodyBytes(matrixBodyLimit), WithSWRPageSize(matrixSWRPage)),
 					Steps:                    []resource.TestStep{step},
 				})
 			})

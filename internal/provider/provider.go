@@ -45,10 +45,18 @@ func WithGetenv(getenv func(string) string) Option {
 	return func(p *registryProvider) { p.getenv = getenv }
 }
 
+// WithSWRPageSize makes SWR listings ask for pages of n tags instead of
+// the API's largest (1,000): tests list several pages without building
+// thousands of tags, which under the race detector costs seconds of CPU.
+func WithSWRPageSize(n int) Option {
+	return func(p *registryProvider) { p.swrPageSize = n }
+}
+
 type registryProvider struct {
 	version                    string
 	retryWaitMin, retryWaitMax time.Duration
 	maxBodyBytes               int64
+	swrPageSize                int // 0: the API's largest
 	getenv                     func(string) string
 
 	// data is what Configure built, for the server's direct reads.
@@ -194,7 +202,7 @@ func (p *registryProvider) Configure(ctx context.Context, req provider.Configure
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	s := settings{getenv: p.getenv, diags: &resp.Diagnostics}
+	s := settings{getenv: p.getenv, diags: &resp.Diagnostics, swrPageSize: p.swrPageSize}
 	tc, concurrency := s.transport(cfg, transport.Config{
 		RetryWaitMin: p.retryWaitMin,
 		RetryWaitMax: p.retryWaitMax,

@@ -85,6 +85,7 @@ type settings struct {
 	diags  interface {
 		AddAttributeError(path.Path, string, string)
 	}
+	swrPageSize int // WithSWRPageSize; 0 for the API's largest
 }
 
 func (s settings) str(v types.String, p path.Path, env string) string {
@@ -200,6 +201,7 @@ func (s settings) swrCloud(m *swrModel, httpc *transport.Client, concurrency int
 		Endpoint:       s.str(m.Endpoint, at("endpoint"), envHWSWREndpoint),
 		IAMEndpoint:    s.str(m.IAMEndpoint, at("iam_endpoint"), envHWIAMEndpoint),
 		MaxConcurrency: concurrency,
+		PageSize:       s.swrPageSize,
 		HTTP:           httpc,
 	}
 	out := cloud[*swr.Client]{name: swr.CloudName, secrets: nonEmpty(cfg.SecretKey, cfg.SecurityToken, cfg.AuthToken)}
