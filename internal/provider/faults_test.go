@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -66,8 +67,8 @@ const (
 // it, as the matrix reads it: a listing of three pages, or one request.
 type matrixCloud struct {
 	name     string // as in diagnostics, "Huawei Cloud SWR ListRepositoryTags"
-	addr     string // the data source's address in config
-	config   string // the data source block
+	dataType string // the data source that makes the call
+	body     string // the data source block's arguments
 	listAttr string // the list attribute holding every item
 	items    int    // in the fake, three pages' worth
 	pageSize int    // items on each page the fake serves
@@ -89,8 +90,8 @@ type matrixCloud struct {
 var matrixClouds = map[string]matrixCloud{
 	"swr": {
 		name:     "Huawei Cloud SWR ListRepositoryTags",
-		addr:     "data.registry_swr_tags.m",
-		config:   "data \"registry_swr_tags\" \"m\" {\n  namespace  = \"team\"\n  repository = \"web\"\n}",
+		dataType: "registry_swr_tags",
+		body:     "namespace  = \"team\"\nrepository = \"web\"",
 		listAttr: "tags", items: matrixSWRTags, pageSize: matrixSWRPage,
 		seed:  func(fc *fakecloud.Cloud, n int) { fc.SWR.GenerateTags("team", "web", n) },
 		queue: func(fc *fakecloud.Cloud, n int, f fakecloud.Fault) { fc.SWR.Inject(n, f) },
@@ -108,8 +109,8 @@ var matrixClouds = map[string]matrixCloud{
 	},
 	"ucloud": {
 		name:     "UCloud UHub GetRepoImage",
-		addr:     "data.registry_ucloud_repo_images.m",
-		config:   `data "registry_ucloud_repo_images" "m" { repo_name = "shop" }`,
+		dataType: "registry_ucloud_repo_images",
+		body:     `repo_name = "shop"`,
 		listAttr: "images", items: matrixUHubImages, pageSize: 20,
 		seed:  func(fc *fakecloud.Cloud, n int) { fc.UHub.GenerateImages("shop", n) },
 		queue: func(fc *fakecloud.Cloud, n int, f fakecloud.Fault) { fc.UHub.Inject(n, f) },
@@ -128,8 +129,8 @@ var matrixClouds = map[string]matrixCloud{
 	},
 	"ucloud_tags": {
 		name:     "UCloud UHub GetImageTag",
-		addr:     "data.registry_ucloud_image_tags.m",
-		config:   "data \"registry_ucloud_image_tags\" \"m\" {\n  repo_name  = \"shop\"\n  image_name = \"api\"\n}",
+		dataType: "registry_ucloud_image_tags",
+		body:     "repo_name  = \"shop\"\nimage_name = \"api\"",
 		listAttr: "tags", items: matrixUHubTags, pageSize: 20,
 		seed:  func(fc *fakecloud.Cloud, n int) { fc.UHub.GenerateImageTags("shop", "api", n) },
 		queue: func(fc *fakecloud.Cloud, n int, f fakecloud.Fault) { fc.UHub.Inject(n, f) },
@@ -147,10 +148,10 @@ var matrixClouds = map[string]matrixCloud{
 		throttle: func(fc *fakecloud.Cloud) fakecloud.Fault { return fc.UHub.ThrottleFault() },
 	},
 	"swr_tag": {
-		name:   "Huawei Cloud SWR ShowRepoTag",
-		addr:   "data.registry_swr_tag.m",
-		config: "data \"registry_swr_tag\" \"m\" {\n  namespace  = \"team\"\n  repository = \"web\"\n  tag        = \"" + matrixSWRTag + "\"\n}",
-		items:  matrixSWRTagRepo,
+		name:     "Huawei Cloud SWR ShowRepoTag",
+		dataType: "registry_swr_tag",
+		body:     "namespace  = \"team\"\nrepository = \"web\"\ntag        = \"" + matrixSWRTag + "\"",
+		items:    matrixSWRTagRepo,
 		complete: func(fc *fakecloud.Cloud) (string, knownvalue.Check) {
 			t, ok := fc.SWR.Tag("team", "web", matrixSWRTag)
 			if !ok || t.Digest == "" {
@@ -173,8 +174,7 @@ var matrixClouds = map[string]matrixCloud{
 	},
 	"ppio": {
 		name:     "PPIO ListImages",
-		addr:     "data.registry_ppio_images.m",
-		config:   `data "registry_ppio_images" "m" {}`,
+		dataType: "registry_ppio_images",
 		listAttr: "images", items: matrixPPIOImages, pageSize: 50,
 		seed:  func(fc *fakecloud.Cloud, n int) { fc.PPIO.GenerateImages(n) },
 		queue: func(fc *fakecloud.Cloud, n int, f fakecloud.Fault) { fc.PPIO.Inject(n, f) },
@@ -194,9 +194,11 @@ var matrixClouds = map[string]matrixCloud{
 	},
 }
 
-func matrixProviderConfig(url, requestTimeout string) string {
+// matrixProviderConfig configures the provider named name (a factory in
+// matrixFactories), every cloud at url.
+func matrixProviderConfig(name, url, requestTimeout string) string {
 	return fmt.Sprintf(`
-provider "registry" {
+provider %q {
   max_retries     = %d
   request_timeout = %q
   swr {
@@ -216,7 +218,7 @@ provider "registry" {
     endpoint = %q
   }
 }
-`, matrixMaxRetries, requestTimeout,
+`, name, matrixMaxRetries, requestTimeout,
 		fakecloud.DefaultSWRRegion, fakecloud.DefaultSWRAccessKey, fakecloud.DefaultSWRSecretKey, fakecloud.DefaultSWRProjectID, url,
 		fakecloud.DefaultUCloudPublicKey, fakecloud.DefaultUCloudPrivateKey, url,
 		fakecloud.DefaultPPIOAPIKey, url)
@@ -371,36 +373,57 @@ func inflateTotal(mc matrixCloud, extra int) func(int, http.Header, []byte) (int
 	}
 }
 
+// TestFaultMatrix runs each fault against every cloud it applies to in one
+// Terraform run: each cloud has its own fake and its own provider, a server
+// of its own named after the cloud (an alias would not do: Terraform
+// configures every alias of a provider it attaches to on that one
+// server), and its data source is declared in the order of the fault's
+// clouds. Terraform reports diagnostics sorted
+// by their place in the configuration, so a fault that must fail requires
+// each cloud's diagnostic, in that order, each naming its call and
+// carrying the fault's message.
 func TestFaultMatrix(t *testing.T) {
 	t.Parallel()
 	for _, f := range matrixFaults {
-		for _, cloud := range f.clouds {
-			mc := matrixClouds[cloud]
-			t.Run(cloud+"/"+f.name, func(t *testing.T) {
-				t.Parallel()
+		t.Run(f.name, func(t *testing.T) {
+			t.Parallel()
+			timeout := cmp.Or(f.timeout, matrixReqTimeout)
+			var config, wantErr strings.Builder
+			var checks []statecheck.StateCheck
+			for _, cloud := range f.clouds {
+				mc := matrixClouds[cloud]
 				fc, url := startFake(t)
-				items := cmp.Or(f.items, mc.items)
-				mc.seed(fc, items)
+				n := cmp.Or(f.items, mc.items)
+				mc.seed(fc, n)
 				f.inject(fc, mc)
 
-				timeout := cmp.Or(f.timeout, matrixReqTimeout)
-				step := resource.TestStep{Config: matrixProviderConfig(url, timeout) + mc.config}
+				config.WriteString(matrixProviderConfig(matrixProvider(cloud), url, timeout))
+				fmt.Fprintf(&config, "data %q %q {\n  provider = %s\n%s\n}\n", mc.dataType, cloud, matrixProvider(cloud), mc.body)
+				addr := "data." + mc.dataType + "." + cloud
 				switch {
-				case f.want == "" && mc.complete != nil:
+				case f.want != "":
+					// The call, the data source it failed in, then the fault's message.
+					fmt.Fprintf(&wantErr, `%s\s+failed.*with\s+%s,.*%s.*`, strings.ReplaceAll(regexp.QuoteMeta(mc.name), " ", `\s+`), regexp.QuoteMeta(addr), f.want)
+				case mc.complete != nil:
 					attr, want := mc.complete(fc)
-					step.ConfigStateChecks = []statecheck.StateCheck{statecheck.ExpectKnownValue(mc.addr, tfjsonpath.New(attr), want)}
-				case f.want == "":
-					step.ConfigStateChecks = []statecheck.StateCheck{
-						statecheck.ExpectKnownValue(mc.addr, tfjsonpath.New(mc.listAttr), knownvalue.ListSizeExact(items)),
-					}
+					checks = append(checks, statecheck.ExpectKnownValue(addr, tfjsonpath.New(attr), want))
 				default:
-					step.ExpectError = regexp.MustCompile(`(?s)` + strings.ReplaceAll(regexp.QuoteMeta(mc.name), " ", `\s+`) + `\s+failed.*` + f.want)
+					checks = append(checks, statecheck.ExpectKnownValue(addr, tfjsonpath.New(mc.listAttr), knownvalue.ListSizeExact(n)))
 				}
-				resource.UnitTest(t, resource.TestCase{
-					ProtoV6ProviderFactories: testFactories(nil, WithMaxBodyBytes(matrixBodyLimit), WithSWRPageSize(matrixSWRPage)),
-					Steps:                    []resource.TestStep{step},
-				})
-			})
-		}
+			}
+			step := resource.TestStep{Config: config.String(), ConfigStateChecks: checks}
+			if f.want != "" {
+				step.ExpectError = regexp.MustCompile(`(?s)` + wantErr.String())
+			}
+			factories := map[string]func() (tfprotov6.ProviderServer, error){}
+			for _, cloud := range f.clouds {
+				factories[matrixProvider(cloud)] = testFactories(nil, WithMaxBodyBytes(matrixBodyLimit), WithSWRPageSize(matrixSWRPage))["registry"]
+			}
+			resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: factories, Steps: []resource.TestStep{step}})
+		})
 	}
 }
+
+// matrixProvider is the name of the provider a cloud's data source uses in
+// the matrix (a provider type takes letters, digits and dashes).
+func matrixProvider(cloud string) string { return strings.ReplaceAll(cloud, "_", "-") }
