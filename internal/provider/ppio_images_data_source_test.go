@@ -357,7 +357,7 @@ func TestPPIOImagesRejectsBadInputAtPlan(t *testing.T) {
 		"invalid regex": {`name_regex = "pytorch-(1"`, `(?s)Invalid regular expression.*missing\s+closing\s+\)`},
 		"bad timeout":   {`timeouts { read = "soon" }`, badTimeout},
 	}
-	expectPlanErrors(t, func(body string) string { return ppioImagesConfig(url, body) }, cases)
+	expectPlanErrors(t, ppioProviderConfig(url, fakecloud.DefaultPPIOAPIKey), "registry_ppio_images", cases)
 }
 
 func TestPPIOImagesMissingAPIKey(t *testing.T) {

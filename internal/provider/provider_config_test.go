@@ -37,9 +37,7 @@ func TestProviderRejectsBadArgumentsAtPlan(t *testing.T) {
 		"ucloud project_id empty": {`ucloud { project_id = "" }`, `(?s)ucloud\.project_id.*at least 1`},
 		"ppio endpoint":           {`ppio { endpoint = "/gpus" }`, `(?s)Invalid URL.*ppio \{ endpoint = "/gpus" \}.*not\s+an\s+absolute`},
 	}
-	expectPlanErrors(t, func(body string) string {
-		return fmt.Sprintf("provider \"registry\" {\n  %s\n}\ndata \"registry_ppio_images\" \"test\" {}\n", body)
-	}, cases)
+	expectProviderErrors(t, "registry_ppio_images", cases)
 }
 
 // An unreadable or empty ca_cert_file is refused when the provider is

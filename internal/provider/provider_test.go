@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"regexp"
 	"slices"
 	"sync"
 	"testing"
@@ -138,32 +137,9 @@ func (s *requestSpy) expect(want map[string]string) resource.TestCheckFunc {
 	}
 }
 
-// planErrorCase is a configuration body and the diagnostic it must give.
-type planErrorCase struct{ body, want string }
-
 // badTimeout is the plan-time error every data source gives for a
 // timeouts { read } that is not a duration.
 var badTimeout = `(?s)Invalid\s+Attribute\s+Value\s+Time\s+Duration.*"soon"\s+must\s+be\s+a\s+string\s+containing`
-
-// expectPlanErrors plans config(body) for each case, in parallel and
-// without applying, and requires its diagnostic: bad input is refused at
-// plan time.
-func expectPlanErrors(t *testing.T, config func(body string) string, cases map[string]planErrorCase) {
-	t.Helper()
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testFactories(nil),
-				Steps: []resource.TestStep{{
-					Config:      config(tc.body),
-					PlanOnly:    true,
-					ExpectError: regexp.MustCompile(tc.want),
-				}},
-			})
-		})
-	}
-}
 
 // listOf checks a list of objects whose attr, in order, are these values
 // (the other attributes are checked elsewhere).

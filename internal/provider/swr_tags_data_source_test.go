@@ -182,7 +182,7 @@ func TestSWRTagsRejectsBadInputAtPlan(t *testing.T) {
 		"bad timeout":            {`namespace = "team"` + "\n" + `repository = "web"` + "\n" + `timeouts { read = "soon" }`, badTimeout},
 		"missing repository arg": {`namespace = "team"`, `The argument "repository" is required`},
 	}
-	expectPlanErrors(t, func(body string) string { return swrTagsConfig(url, body) }, cases)
+	expectPlanErrors(t, swrProviderConfig(url, fakecloud.DefaultSWRSecretKey), "registry_swr_tags", cases)
 }
 
 func TestSWRTagsWrongSecretKeyNamesTheArgument(t *testing.T) {

@@ -344,7 +344,7 @@ func TestUCloudImageTagsRejectsBadInputAtPlan(t *testing.T) {
 		"invalid regex":            {`repo_name = "shop"` + "\n" + `image_name = "api"` + "\n" + `tag_regex = "v(1"`, `(?s)Invalid\s+regular\s+expression.*missing\s+closing\s+\)`},
 		"bad timeout":              {`repo_name = "shop"` + "\n" + `image_name = "api"` + "\n" + `timeouts { read = "soon" }`, badTimeout},
 	}
-	expectPlanErrors(t, func(body string) string { return ucloudImageTagsConfig(url, body) }, cases)
+	expectPlanErrors(t, ucloudProviderConfig(url, fakecloud.DefaultUCloudPrivateKey), "registry_ucloud_image_tags", cases)
 }
 
 // TestUCloudImageTagStatesBothRoutes: both data sources write, through the

@@ -391,7 +391,7 @@ func TestUCloudRepoImagesRejectsBadInputAtPlan(t *testing.T) {
 		"missing repo_name":      {`name_regex = "x"`, `The argument "repo_name" is required`},
 		"unknown argument given": {`repo_name = "shop"` + "\n" + `region = "cn-bj2"`, `(?s)Unsupported\s+argument.*"region"`},
 	}
-	expectPlanErrors(t, func(body string) string { return ucloudRepoImagesConfig(url, body) }, cases)
+	expectPlanErrors(t, ucloudProviderConfig(url, fakecloud.DefaultUCloudPrivateKey), "registry_ucloud_repo_images", cases)
 }
 
 func TestUCloudRepoImagesWrongPrivateKeyNamesTheArgument(t *testing.T) {
