@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
@@ -487,12 +488,7 @@ func TestExamples(t *testing.T) {
 	for _, file := range files {
 		t.Run(file, func(t *testing.T) {
 			t.Parallel()
-			for name, run := range runs[file] {
-				t.Run(name, func(t *testing.T) {
-					t.Parallel()
-					runExample(t, filepath.Join(examplesRoot, filepath.FromSlash(file)), run)
-				})
-			}
+			runExamples(t, filepath.Join(examplesRoot, filepath.FromSlash(file)), runs[file])
 		})
 	}
 }
@@ -521,34 +517,44 @@ func exampleFiles(t *testing.T) []string {
 	return files
 }
 
-// runExample applies the example file src as run says, against a fresh fake.
-func runExample(t *testing.T, src string, run exampleRun) {
-	fc, url := startFake(t)
-	if run.seed != nil {
-		run.seed(fc)
-	}
+// runExamples applies the example file src as each of runs says, each run
+// against a fresh fake of its own: one test case, whose steps are the runs'
+// steps in the order of their names (a run's steps in its order), each
+// step with the provider of its run's fake. One case rather than one per
+// run: Terraform's start-up, not the example, is most of a run's time.
+func runExamples(t *testing.T, src string, runs map[string]exampleRun) {
 	dir, usesFunctions := exampleConfig(t, src)
 	var tc resource.TestCase
 	if usesFunctions {
 		tc.TerraformVersionChecks = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)}
 	}
-	for _, s := range run.steps {
-		// Providers on the step, not the case: only then does the step's
-		// init install the (stub) modules.
-		step := resource.TestStep{ConfigDirectory: config.StaticDirectory(dir), ProtoV6ProviderFactories: testFactories(exampleEnv(url))}
-		if s.vars != nil {
-			step.ConfigVariables = s.vars(t, fc)
+	for _, name := range slices.Sorted(maps.Keys(runs)) {
+		run := runs[name]
+		fc, url := startFake(t)
+		if run.seed != nil {
+			run.seed(fc)
 		}
-		if s.before != nil {
-			step.PreConfig = func() { s.before(fc) }
+		for i, s := range run.steps {
+			// Providers on the step, not the case: only then does the step's
+			// init install the (stub) modules; and each run has its own fake.
+			step := resource.TestStep{ConfigDirectory: config.StaticDirectory(dir), ProtoV6ProviderFactories: testFactories(exampleEnv(url))}
+			if s.vars != nil {
+				step.ConfigVariables = s.vars(t, fc)
+			}
+			step.PreConfig = func() {
+				t.Logf("run %q, step %d of %d", name, i+1, len(run.steps))
+				if s.before != nil {
+					s.before(fc)
+				}
+			}
+			if s.wantErr != "" {
+				step.ExpectError = wordsRegexp(s.wantErr)
+			}
+			if s.want != nil {
+				step.ConfigStateChecks = []statecheck.StateCheck{stateChecksLater(func() []statecheck.StateCheck { return s.want(t, fc) })}
+			}
+			tc.Steps = append(tc.Steps, step)
 		}
-		if s.wantErr != "" {
-			step.ExpectError = wordsRegexp(s.wantErr)
-		}
-		if s.want != nil {
-			step.ConfigStateChecks = []statecheck.StateCheck{stateChecksLater(func() []statecheck.StateCheck { return s.want(t, fc) })}
-		}
-		tc.Steps = append(tc.Steps, step)
 	}
 	resource.UnitTest(t, tc)
 }

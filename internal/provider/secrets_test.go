@@ -97,7 +97,7 @@ func (c stateHasNoSecrets) CheckState(_ context.Context, req statecheck.CheckSta
 func TestSecretsNeverLogged(t *testing.T) {
 	clearCloudEnv(t)
 	fc, url := startFake(t)
-	fc.SWR.GenerateTags("team", "web", 1200)
+	fc.SWR.GenerateTags("team", "web", 250) // three pages of 100 (WithSWRPageSize below)
 	fc.UHub.GenerateImages("shop", 30)
 	fc.PPIO.GenerateImages(60)
 	ws := recordWireSecrets(fc)
@@ -152,7 +152,7 @@ data "registry_ppio_images" "c" {}
 `
 	noSecretsInState := []statecheck.StateCheck{stateHasNoSecrets{secrets: allSecrets}}
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(nil, WithGetenv(os.Getenv)),
+		ProtoV6ProviderFactories: testFactories(nil, WithGetenv(os.Getenv), WithSWRPageSize(100)),
 		Steps: []resource.TestStep{
 			{PreConfig: temporaryKeys, Config: providerBlock + dataSources, ConfigStateChecks: noSecretsInState},
 			{PreConfig: iamToken, Config: providerBlock + dataSources, ConfigStateChecks: noSecretsInState},
