@@ -68,7 +68,7 @@ func TestProviderRejectsUnusableCACertFile(t *testing.T) {
 func TestPrivateCloudWithItsOwnCA(t *testing.T) {
 	t.Parallel()
 	fc := fakecloud.New()
-	fc.SWR.GenerateTags("team", "web", 1500)
+	fc.SWR.GenerateTags("team", "web", 250) // three pages of 100 (WithSWRPageSize), over several TLS connections
 	srv := httptest.NewTLSServer(fc)
 	t.Cleanup(srv.Close)
 	caFile := filepath.Join(t.TempDir(), "ca.pem")
@@ -94,7 +94,7 @@ data "registry_swr_tags" "test" {
 `, extra, fakecloud.DefaultSWRRegion, fakecloud.DefaultSWRAccessKey, fakecloud.DefaultSWRSecretKey, srv.URL, srv.URL)
 	}
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(nil),
+		ProtoV6ProviderFactories: testFactories(nil, WithSWRPageSize(100)),
 		Steps: []resource.TestStep{
 			{
 				Config:      config(""),
@@ -103,7 +103,7 @@ data "registry_swr_tags" "test" {
 			{
 				Config: config(fmt.Sprintf("ca_cert_file = %q", caFile)),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags"), knownvalue.ListSizeExact(1500)),
+					statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags"), knownvalue.ListSizeExact(250)),
 				},
 			},
 		},

@@ -90,27 +90,32 @@ func TestSWRTagsEveryAttribute(t *testing.T) {
 	})
 }
 
+// TestSWRTagsManyPagesInOrder lists three pages of 100 tags
+// (WithSWRPageSize; SWR's own 1,000 are read in TestSWRTagsFromEnvironment).
 func TestSWRTagsManyPagesInOrder(t *testing.T) {
 	t.Parallel()
 	fc, url := startFake(t)
-	fc.SWR.GenerateTags("team", "web", 2500)
+	fc.SWR.GenerateTags("team", "web", 250)
 
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(nil),
+		ProtoV6ProviderFactories: testFactories(nil, WithSWRPageSize(100)),
 		Steps: []resource.TestStep{{
 			Config: swrTagsConfig(url, `
   namespace  = "team"
   repository = "web"`),
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(2500)),
-				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags"), knownvalue.ListSizeExact(2500)),
-				// 2499 is newest; 2497 and 2498 share a second, so the name decides, descending.
-				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags").AtSliceIndex(0).AtMapKey("tag"), knownvalue.StringExact("v2499.0.0")),
-				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags").AtSliceIndex(1).AtMapKey("tag"), knownvalue.StringExact("v2498.0.0")),
-				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags").AtSliceIndex(2).AtMapKey("tag"), knownvalue.StringExact("v2497.0.0")),
-				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags").AtSliceIndex(2499).AtMapKey("tag"), knownvalue.StringExact("v0.0.0")),
-				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags").AtSliceIndex(1234).AtMapKey("manifest"), knownvalue.Null()),
-				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("latest").AtMapKey("tag"), knownvalue.StringExact("v2499.0.0")),
+				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(250)),
+				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags"), knownvalue.ListSizeExact(250)),
+				// 249 is newest; 247 and 248 share a second, so the name decides, descending.
+				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags").AtSliceIndex(0).AtMapKey("tag"), knownvalue.StringExact("v249.0.0")),
+				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags").AtSliceIndex(1).AtMapKey("tag"), knownvalue.StringExact("v248.0.0")),
+				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags").AtSliceIndex(2).AtMapKey("tag"), knownvalue.StringExact("v247.0.0")),
+				// Across the page boundaries, in order.
+				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags").AtSliceIndex(99).AtMapKey("tag"), knownvalue.StringExact("v150.0.0")),
+				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags").AtSliceIndex(100).AtMapKey("tag"), knownvalue.StringExact("v149.0.0")),
+				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags").AtSliceIndex(249).AtMapKey("tag"), knownvalue.StringExact("v0.0.0")),
+				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags").AtSliceIndex(123).AtMapKey("manifest"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("latest").AtMapKey("tag"), knownvalue.StringExact("v249.0.0")),
 			},
 		}},
 	})
@@ -228,11 +233,12 @@ data "registry_swr_tags" "test" {
 }
 
 // TestSWRTagsFromEnvironment is the user story of the README: credentials and
-// endpoints from HW_* variables, an empty provider block.
+// endpoints from HW_* variables, an empty provider block; the listing is two
+// of SWR's pages of 1,000, the second of one tag.
 func TestSWRTagsFromEnvironment(t *testing.T) {
 	t.Parallel()
 	fc, url := startFake(t)
-	fc.SWR.GenerateTags("team", "web", 1200)
+	fc.SWR.GenerateTags("team", "web", 1001)
 	env := testEnv{
 		envHWRegion:      fakecloud.DefaultSWRRegion,
 		envHWAccessKey:   fakecloud.DefaultSWRAccessKey,
@@ -250,7 +256,7 @@ data "registry_swr_tags" "test" {
   repository = "web"
 }`,
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags"), knownvalue.ListSizeExact(1200)),
+				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags"), knownvalue.ListSizeExact(1001)),
 			},
 		}},
 	})
