@@ -129,10 +129,19 @@ func expectPlanErrors(t *testing.T, header, dataType string, cases map[string]pl
 	})
 }
 
+// providerErrorCase is a provider configuration body, the environment its
+// provider reads, and the diagnostic it must give.
+type providerErrorCase struct {
+	body string
+	env  testEnv
+	want string
+}
+
 // expectProviderErrors plans one configuration with a provider of its own
-// for each case, configured with the case's body, and a dataType block
-// using it: every provider must fail with its case's diagnostic.
-func expectProviderErrors(t *testing.T, dataType string, cases map[string]planErrorCase) {
+// for each case, configured with the case's body and environment, and a
+// dataType block using it: every provider must fail with its case's
+// diagnostic.
+func expectProviderErrors(t *testing.T, dataType string, cases map[string]providerErrorCase) {
 	t.Helper()
 	var config strings.Builder
 	want := map[string]string{}
@@ -141,7 +150,7 @@ func expectProviderErrors(t *testing.T, dataType string, cases map[string]planEr
 		p := caseLabel(name)
 		fmt.Fprintf(&config, "provider %q {\n  %s\n}\ndata %q %q {\n  provider = %s\n}\n", p, tc.body, dataType, p, p)
 		want[fmt.Sprintf("provider %q", p)] = tc.want
-		factories[p] = testFactories(nil)["registry"]
+		factories[p] = testFactories(tc.env)["registry"]
 	}
 	newBlockErrors(want).run(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories,

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -22,20 +23,20 @@ import (
 // diagnostic on the argument's path that says what is expected.
 func TestProviderRejectsBadArgumentsAtPlan(t *testing.T) {
 	t.Parallel()
-	cases := map[string]planErrorCase{
-		"max_retries negative":    {`max_retries = -1`, `(?s)max_retries.*between 0 and 20`},
-		"max_retries too many":    {`max_retries = 50`, `(?s)max_retries.*between 0 and 20`},
-		"request_timeout not":     {`request_timeout = "thirty"`, `(?s)request_timeout.*not a positive duration`},
-		"request_timeout zero":    {`request_timeout = "0s"`, `(?s)request_timeout.*not a positive duration`},
-		"max_concurrency zero":    {`max_concurrency = 0`, `(?s)max_concurrency.*between 1 and 32`},
-		"ca_cert_file empty":      {`ca_cert_file = ""`, `(?s)ca_cert_file.*at least 1`},
-		"swr endpoint not a URL":  {`swr { endpoint = "swr-api.example.com" }`, `(?s)Invalid URL.*swr \{ endpoint = "swr-api.example.com" \}.*not\s+an\s+absolute\s+http://\s+or\s+https://\s+URL`},
-		"swr iam_endpoint scheme": {`swr { iam_endpoint = "ftp://iam.example.com" }`, `(?s)Invalid URL.*swr \{ iam_endpoint = "ftp://iam.example.com" \}.*not\s+an\s+absolute`},
-		"swr region":              {`swr { region = "North China 4" }`, `(?s)swr\.region.*region name such as cn-north-4`},
-		"swr project_id empty":    {`swr { project_id = "" }`, `(?s)swr\.project_id.*at least 1`},
-		"ucloud endpoint":         {`ucloud { endpoint = "api.ucloud.cn" }`, `(?s)Invalid URL.*ucloud \{ endpoint = "api.ucloud.cn" \}.*not\s+an\s+absolute`},
-		"ucloud project_id empty": {`ucloud { project_id = "" }`, `(?s)ucloud\.project_id.*at least 1`},
-		"ppio endpoint":           {`ppio { endpoint = "/gpus" }`, `(?s)Invalid URL.*ppio \{ endpoint = "/gpus" \}.*not\s+an\s+absolute`},
+	cases := map[string]providerErrorCase{
+		"max_retries negative":    {body: `max_retries = -1`, want: `(?s)max_retries.*between 0 and 20`},
+		"max_retries too many":    {body: `max_retries = 50`, want: `(?s)max_retries.*between 0 and 20`},
+		"request_timeout not":     {body: `request_timeout = "thirty"`, want: `(?s)request_timeout.*not a positive duration`},
+		"request_timeout zero":    {body: `request_timeout = "0s"`, want: `(?s)request_timeout.*not a positive duration`},
+		"max_concurrency zero":    {body: `max_concurrency = 0`, want: `(?s)max_concurrency.*between 1 and 32`},
+		"ca_cert_file empty":      {body: `ca_cert_file = ""`, want: `(?s)ca_cert_file.*at least 1`},
+		"swr endpoint not a URL":  {body: `swr { endpoint = "swr-api.example.com" }`, want: `(?s)Invalid URL.*swr \{ endpoint = "swr-api.example.com" \}.*not\s+an\s+absolute\s+http://\s+or\s+https://\s+URL`},
+		"swr iam_endpoint scheme": {body: `swr { iam_endpoint = "ftp://iam.example.com" }`, want: `(?s)Invalid URL.*swr \{ iam_endpoint = "ftp://iam.example.com" \}.*not\s+an\s+absolute`},
+		"swr region":              {body: `swr { region = "North China 4" }`, want: `(?s)swr\.region.*region name such as cn-north-4`},
+		"swr project_id empty":    {body: `swr { project_id = "" }`, want: `(?s)swr\.project_id.*at least 1`},
+		"ucloud endpoint":         {body: `ucloud { endpoint = "api.ucloud.cn" }`, want: `(?s)Invalid URL.*ucloud \{ endpoint = "api.ucloud.cn" \}.*not\s+an\s+absolute`},
+		"ucloud project_id empty": {body: `ucloud { project_id = "" }`, want: `(?s)ucloud\.project_id.*at least 1`},
+		"ppio endpoint":           {body: `ppio { endpoint = "/gpus" }`, want: `(?s)Invalid URL.*ppio \{ endpoint = "/gpus" \}.*not\s+an\s+absolute`},
 	}
 	expectProviderErrors(t, "registry_ppio_images", cases)
 }
@@ -48,18 +49,11 @@ func TestProviderRejectsUnusableCACertFile(t *testing.T) {
 	if err := os.WriteFile(notPEM, []byte("not a certificate"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	cases := map[string]providerErrorCase{}
 	for name, file := range map[string]string{"missing": filepath.Join(t.TempDir(), "nope.pem"), "not PEM": notPEM} {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testFactories(nil),
-				Steps: []resource.TestStep{{
-					Config:      fmt.Sprintf("provider \"registry\" {\n  ca_cert_file = %q\n}\ndata \"registry_ppio_images\" \"test\" {}\n", file),
-					ExpectError: regexp.MustCompile(`(?s)Cannot load ca_cert_file.*ca_cert_file`),
-				}},
-			})
-		})
+		cases[name] = providerErrorCase{body: fmt.Sprintf("ca_cert_file = %q", file), want: `Cannot load ca_cert_file.*ca_cert_file`}
 	}
+	expectProviderErrors(t, "registry_ppio_images", cases)
 }
 
 // TestPrivateCloudWithItsOwnCA serves the fakes over TLS with a certificate
@@ -141,41 +135,33 @@ func TestProviderChecksSettingsFromEnvironment(t *testing.T) {
 		"request_timeout not a duration": {testEnv{envRequestTimeout: "soon"},
 			`REGISTRY_REQUEST_TIMEOUT="soon" is not a positive duration`},
 	}
+	wantErrs := map[string]providerErrorCase{}
 	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testFactories(tc.env),
-				Steps: []resource.TestStep{{
-					Config:      "provider \"registry\" {}\ndata \"registry_ppio_images\" \"test\" {}\n",
-					ExpectError: regexp.MustCompile(`(?s)Invalid\s+REGISTRY_[A-Z_]+.*` + wrapped(tc.want)),
-				}},
-			})
-		})
+		wantErrs[name] = providerErrorCase{env: tc.env, want: `Invalid\s+REGISTRY_[A-Z_]+.*` + wrapped(tc.want)}
 	}
+	expectProviderErrors(t, "registry_ppio_images", wantErrs)
 }
 
-// The bounds themselves are accepted from the environment, as in HCL.
+// The bounds themselves are accepted from the environment, as in HCL: a
+// provider at the lowest and one at the highest, each with its own fake.
 func TestProviderAcceptsSettingsFromEnvironmentAtTheirBounds(t *testing.T) {
 	t.Parallel()
+	factories := map[string]func() (tfprotov6.ProviderServer, error){}
+	var config strings.Builder
+	var checks []statecheck.StateCheck
 	for name, env := range map[string]testEnv{
 		"lowest":  {envMaxRetries: "0", envMaxConcurrency: "1"},
 		"highest": {envMaxRetries: "20", envMaxConcurrency: "32", envRequestTimeout: "2m"},
 	} {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			fc, url := startFake(t)
-			fc.PPIO.GenerateImages(3)
-			env[envPPIOAPIKey], env[envPPIOEndpoint] = fakecloud.DefaultPPIOAPIKey, url
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testFactories(env),
-				Steps: []resource.TestStep{{
-					Config: "provider \"registry\" {}\ndata \"registry_ppio_images\" \"test\" {}\n",
-					ConfigStateChecks: []statecheck.StateCheck{
-						statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), knownvalue.ListSizeExact(3)),
-					},
-				}},
-			})
-		})
+		fc, url := startFake(t)
+		fc.PPIO.GenerateImages(3)
+		env[envPPIOAPIKey], env[envPPIOEndpoint] = fakecloud.DefaultPPIOAPIKey, url
+		factories[name] = testFactories(env)["registry"]
+		fmt.Fprintf(&config, "provider %q {}\ndata \"registry_ppio_images\" %q {\n  provider = %s\n}\n", name, name, name)
+		checks = append(checks, statecheck.ExpectKnownValue("data.registry_ppio_images."+name, tfjsonpath.New("images"), knownvalue.ListSizeExact(3)))
 	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories,
+		Steps:                    []resource.TestStep{{Config: config.String(), ConfigStateChecks: checks}},
+	})
 }
