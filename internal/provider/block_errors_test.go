@@ -43,12 +43,16 @@ func newBlockErrors(want map[string]string) *blockErrors {
 // diagnosticBlock is the line of a diagnostic that names its block.
 var diagnosticBlock = regexp.MustCompile(`(?m)^\s*on \S+ line \d+, in (.+):$`)
 
+// errorChunks splits Terraform's error output into its error diagnostics.
+func errorChunks(out string) []string {
+	return regexp.MustCompile(`(?m)^Error: `).Split(out, -1)[1:]
+}
+
 // errorDiagnostics splits Terraform's error output into its error
 // diagnostics, by the block each is about ("" when it names none).
 func errorDiagnostics(out string) map[string][]string {
 	diags := map[string][]string{}
-	chunks := regexp.MustCompile(`(?m)^Error: `).Split(out, -1)
-	for _, chunk := range chunks[1:] {
+	for _, chunk := range errorChunks(out) {
 		block := ""
 		if m := diagnosticBlock.FindStringSubmatch(chunk); m != nil {
 			block = m[1]

@@ -485,12 +485,45 @@ func TestExamples(t *testing.T) {
 			t.Errorf("exampleRuns has an entry for %s, which is not an example file", file)
 		}
 	}
+	// Runs of one step are applied in batches, each run a module call of
+	// its own with its own fake; runs of several steps, which change the
+	// fake between Terraform runs, go one by one.
+	var batches [2][2][]namedExampleRun // [uses functions][fails]
 	for _, file := range files {
-		t.Run(file, func(t *testing.T) {
-			t.Parallel()
-			runExamples(t, filepath.Join(examplesRoot, filepath.FromSlash(file)), runs[file])
-		})
+		src := filepath.Join(examplesRoot, filepath.FromSlash(file))
+		for _, name := range slices.Sorted(maps.Keys(runs[file])) {
+			run := runs[file][name]
+			if len(run.steps) > 1 {
+				t.Run(file+"/"+name, func(t *testing.T) {
+					t.Parallel()
+					runExample(t, src, name, run)
+				})
+				continue
+			}
+			fails := run.steps[0].wantErr != ""
+			uses := exampleUsesFunctions(t, src)
+			batches[b2i(uses)][b2i(fails)] = append(batches[b2i(uses)][b2i(fails)], namedExampleRun{file: file, src: src, name: name, run: run})
+		}
 	}
+	for uses, byOutcome := range batches {
+		for fails, batch := range byOutcome {
+			if len(batch) == 0 {
+				continue
+			}
+			name := fmt.Sprintf("one-step runs, functions=%t, failing=%t", uses == 1, fails == 1)
+			t.Run(name, func(t *testing.T) {
+				t.Parallel()
+				runExampleBatch(t, batch, uses == 1, fails == 1)
+			})
+		}
+	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // exampleFiles lists the .tf files under exampleTrees, relative to
@@ -517,44 +550,38 @@ func exampleFiles(t *testing.T) []string {
 	return files
 }
 
-// runExamples applies the example file src as each of runs says, each run
-// against a fresh fake of its own: one test case, whose steps are the runs'
-// steps in the order of their names (a run's steps in its order), each
-// step with the provider of its run's fake. One case rather than one per
-// run: Terraform's start-up, not the example, is most of a run's time.
-func runExamples(t *testing.T, src string, runs map[string]exampleRun) {
-	dir, usesFunctions := exampleConfig(t, src)
+// runExample applies the example file src as run says, against a fresh
+// fake, one test step for each of the run's steps.
+func runExample(t *testing.T, src, name string, run exampleRun) {
+	fc, url := startFake(t)
+	if run.seed != nil {
+		run.seed(fc)
+	}
+	dir := exampleConfig(t, src, t.TempDir(), testProviderAddress())
 	var tc resource.TestCase
-	if usesFunctions {
+	if exampleUsesFunctions(t, src) {
 		tc.TerraformVersionChecks = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)}
 	}
-	for _, name := range slices.Sorted(maps.Keys(runs)) {
-		run := runs[name]
-		fc, url := startFake(t)
-		if run.seed != nil {
-			run.seed(fc)
+	for i, s := range run.steps {
+		// Providers on the step, not the case: only then does the step's
+		// init install the (stub) modules.
+		step := resource.TestStep{ConfigDirectory: config.StaticDirectory(dir), ProtoV6ProviderFactories: testFactories(exampleEnv(url))}
+		if s.vars != nil {
+			step.ConfigVariables = s.vars(t, fc)
 		}
-		for i, s := range run.steps {
-			// Providers on the step, not the case: only then does the step's
-			// init install the (stub) modules; and each run has its own fake.
-			step := resource.TestStep{ConfigDirectory: config.StaticDirectory(dir), ProtoV6ProviderFactories: testFactories(exampleEnv(url))}
-			if s.vars != nil {
-				step.ConfigVariables = s.vars(t, fc)
+		step.PreConfig = func() {
+			t.Logf("run %q, step %d of %d", name, i+1, len(run.steps))
+			if s.before != nil {
+				s.before(fc)
 			}
-			step.PreConfig = func() {
-				t.Logf("run %q, step %d of %d", name, i+1, len(run.steps))
-				if s.before != nil {
-					s.before(fc)
-				}
-			}
-			if s.wantErr != "" {
-				step.ExpectError = wordsRegexp(s.wantErr)
-			}
-			if s.want != nil {
-				step.ConfigStateChecks = []statecheck.StateCheck{stateChecksLater(func() []statecheck.StateCheck { return s.want(t, fc) })}
-			}
-			tc.Steps = append(tc.Steps, step)
 		}
+		if s.wantErr != "" {
+			step.ExpectError = wordsRegexp(s.wantErr)
+		}
+		if s.want != nil {
+			step.ConfigStateChecks = []statecheck.StateCheck{stateChecksLater(func() []statecheck.StateCheck { return s.want(t, fc) })}
+		}
+		tc.Steps = append(tc.Steps, step)
 	}
 	resource.UnitTest(t, tc)
 }
@@ -609,7 +636,7 @@ var moduleMetaArguments = []string{"source", "version", "count", "for_each", "pr
 // do not exist. A stub has a variable for every argument its callers pass
 // and returns each as an output; the root output stubModulesOutput gathers
 // them. It reports whether the example calls a provider function.
-func exampleConfig(t *testing.T, src string) (dir string, usesFunctions bool) {
+func exampleConfig(t *testing.T, src, base, providerSource string) (dir string) {
 	t.Helper()
 	text, err := os.ReadFile(src)
 	if err != nil {
@@ -623,7 +650,6 @@ func exampleConfig(t *testing.T, src string) (dir string, usesFunctions bool) {
 	if diags.HasErrors() {
 		t.Fatalf("example %s: %v", src, diags)
 	}
-	base := t.TempDir()
 	dir = filepath.Join(base, "config")
 	stubs := map[string][]string{} // stub directory -> arguments passed
 	var calls []string
@@ -661,8 +687,8 @@ func exampleConfig(t *testing.T, src string) (dir string, usesFunctions bool) {
 		// What a user's root module declares (examples/provider): provider
 		// functions need it. The address is the one the framework serves
 		// the provider under.
-		writeFile(t, filepath.Join(dir, "zz_example_terraform.tf"), fmt.Sprintf(
-			"terraform {\n  required_providers {\n    registry = {\n      source = %q\n    }\n  }\n}\n", testProviderAddress()))
+		writeFile(t, filepath.Join(dir, exampleTerraformFile), fmt.Sprintf(
+			"terraform {\n  required_providers {\n    registry = {\n      source = %q\n    }\n  }\n}\n", providerSource))
 	}
 	if len(calls) > 0 {
 		var b strings.Builder
@@ -673,7 +699,22 @@ func exampleConfig(t *testing.T, src string) (dir string, usesFunctions bool) {
 		b.WriteString("  }\n}\n")
 		writeFile(t, filepath.Join(dir, "zz_example_modules.tf"), b.String())
 	}
-	return dir, strings.Contains(string(text), "provider::")
+	return dir
+}
+
+// exampleTerraformFile is the file in which exampleConfig declares the
+// provider for an example without a terraform block.
+const exampleTerraformFile = "zz_example_terraform.tf"
+
+// exampleUsesFunctions reports whether the example at src calls a provider
+// function (Terraform 1.8 and later).
+func exampleUsesFunctions(t *testing.T, src string) bool {
+	t.Helper()
+	text, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Contains(string(text), "provider::")
 }
 
 // moduleSource is a module block's source, which must be a local path

@@ -1,0 +1,269 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclwrite"
+	tfjson "github.com/hashicorp/terraform-json"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+)
+
+// Example runs of one step are applied many in one Terraform run: each run's
+// example is inlined into one root module with a suffix of its own on every
+// name it declares (__r00, __r01, …), its data sources on a provider server
+// of its own configured at its own fake. Its checks see the state as if the
+// run were alone: its resources and outputs under their own names. Inlined
+// rather than called as modules: the testing framework refuses state with
+// resources in modules.
+
+// namedExampleRun is a run of an example file, with the names that report it.
+type namedExampleRun struct {
+	file, src, name string
+	run             exampleRun
+}
+
+// exampleRunMarker finds the run a diagnostic is about in the suffix of
+// the name it shows, once sourceExcerpt lines (which may quote other
+// runs' names: the tfvars file is one line) are cut.
+var (
+	exampleRunMarker = regexp.MustCompile(`__r(\d{2})\b`)
+	sourceExcerpt    = regexp.MustCompile(`(?m)^\s*\d+: .*$`)
+)
+
+func runSuffix(i int) string { return fmt.Sprintf("__r%02d", i) }
+
+// runExampleBatch applies the one-step runs of batch together. When fail,
+// every run must fail with its example's own message in a diagnostic about
+// it, and no error may be about anything else.
+func runExampleBatch(t *testing.T, batch []namedExampleRun, usesFunctions, fail bool) {
+	var root, requiredProviders strings.Builder
+	factories := map[string]func() (tfprotov6.ProviderServer, error){}
+	vars := config.Variables{}
+	var checks []statecheck.StateCheck
+	for i, r := range batch {
+		suffix, provider := runSuffix(i), fmt.Sprintf("example-run-%02d", i)
+		fc, url := startFake(t)
+		if r.run.seed != nil {
+			r.run.seed(fc)
+		}
+		factories[provider] = testFactories(exampleEnv(url))["registry"]
+		fmt.Fprintf(&requiredProviders, "    %s = {\n      source = %q\n    }\n", provider, path.Join(path.Dir(testProviderAddress()), provider))
+
+		dir := exampleConfig(t, r.src, filepath.Join(t.TempDir(), "run"+suffix), testProviderAddress())
+		fmt.Fprintf(&root, "# ---- %s: %s\n\n%s\n", r.file, r.name, inlineExample(t, dir, suffix, provider))
+
+		step := r.run.steps[0]
+		if step.vars != nil {
+			for name, v := range step.vars(t, fc) {
+				vars[name+suffix] = v
+			}
+		}
+		if step.want != nil {
+			checks = append(checks, runView{suffix: suffix, what: r.file + ": " + r.name, checks: func() []statecheck.StateCheck { return step.want(t, fc) }})
+		}
+	}
+	// A directory, providers on the step: only then does init install the
+	// stub modules.
+	rootDir := filepath.Join(t.TempDir(), "root")
+	writeFile(t, filepath.Join(rootDir, "main.tf"), "terraform {\n  required_providers {\n"+requiredProviders.String()+"  }\n}\n\n"+root.String())
+	tc := resource.TestCase{Steps: []resource.TestStep{{
+		ConfigDirectory: config.StaticDirectory(rootDir), ConfigVariables: vars,
+		ProtoV6ProviderFactories: factories, ConfigStateChecks: checks,
+	}}}
+	if usesFunctions {
+		tc.TerraformVersionChecks = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)}
+	}
+	if !fail {
+		resource.UnitTest(t, tc)
+		return
+	}
+	var mu sync.Mutex
+	checked := false
+	tc.ErrorCheck = func(err error) error {
+		mu.Lock()
+		checked = true
+		mu.Unlock()
+		return exampleErrors(err, batch)
+	}
+	resource.UnitTest(t, tc)
+	mu.Lock()
+	defer mu.Unlock()
+	if !checked {
+		t.Fatal("the runs succeeded; every one should have failed with its example's message")
+	}
+}
+
+// inlineExample is the text of the example configuration in dir (as
+// exampleConfig wrote it, less its terraform block) with suffix on every
+// name it declares and on every reference to one, its data sources and
+// provider functions on provider.
+func inlineExample(t *testing.T, dir, suffix, provider string) string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files []*hclwrite.File
+	for _, e := range entries {
+		if filepath.Ext(e.Name()) != ".tf" || e.Name() == exampleTerraformFile {
+			continue
+		}
+		text, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		text = []byte(strings.ReplaceAll(string(text), "provider::registry::", "provider::"+provider+"::"))
+		f, diags := hclwrite.ParseConfig(text, e.Name(), hcl.InitialPos)
+		if diags.HasErrors() {
+			t.Fatalf("%s: %v", e.Name(), diags)
+		}
+		files = append(files, f)
+	}
+
+	// What each file declares, and the references to it.
+	var renames [][2][]string
+	for _, f := range files {
+		for _, b := range f.Body().Blocks() {
+			labels := b.Labels()
+			switch b.Type() {
+			case "variable":
+				renames = append(renames, [2][]string{{"var", labels[0]}, {"var", labels[0] + suffix}})
+			case "locals":
+				for name := range b.Body().Attributes() {
+					renames = append(renames, [2][]string{{"local", name}, {"local", name + suffix}})
+				}
+			case "data":
+				renames = append(renames, [2][]string{{"data", labels[0], labels[1]}, {"data", labels[0], labels[1] + suffix}})
+			case "module":
+				renames = append(renames, [2][]string{{"module", labels[0]}, {"module", labels[0] + suffix}})
+			case "output", "check":
+			default:
+				t.Fatalf("%s: a %s block, which the batch cannot inline yet", dir, b.Type())
+			}
+		}
+	}
+	var out strings.Builder
+	for _, f := range files {
+		for _, b := range f.Body().Blocks() {
+			labels := b.Labels()
+			switch b.Type() {
+			case "variable", "module", "output", "check":
+				labels[0] += suffix
+			case "locals":
+				for name := range b.Body().Attributes() {
+					b.Body().RenameAttribute(name, name+suffix)
+				}
+			case "data":
+				labels[1] += suffix
+			}
+			b.SetLabels(labels)
+			onProvider(b, provider)
+			renameReferences(b.Body(), renames)
+		}
+		out.Write(f.Bytes())
+		out.WriteString("\n")
+	}
+	return out.String()
+}
+
+// onProvider puts every data block in b (b included) on provider.
+func onProvider(b *hclwrite.Block, provider string) {
+	if b.Type() == "data" {
+		b.Body().SetAttributeTraversal("provider", hcl.Traversal{hcl.TraverseRoot{Name: provider}})
+	}
+	for _, nested := range b.Body().Blocks() {
+		onProvider(nested, provider)
+	}
+}
+
+// renameReferences applies renames to every expression in body.
+func renameReferences(body *hclwrite.Body, renames [][2][]string) {
+	for _, attr := range body.Attributes() {
+		for _, r := range renames {
+			attr.Expr().RenameVariablePrefix(r[0], r[1])
+		}
+	}
+	for _, b := range body.Blocks() {
+		renameReferences(b.Body(), renames)
+	}
+}
+
+// exampleErrors is nil when every run of batch has an error diagnostic
+// about it matching its message, and no error is about anything else.
+func exampleErrors(err error, batch []namedExampleRun) error {
+	byRun := map[string][]string{}
+	for _, d := range errorChunks(err.Error()) {
+		m := exampleRunMarker.FindStringSubmatch(sourceExcerpt.ReplaceAllString(d, ""))
+		if m == nil {
+			return fmt.Errorf("an error about no example run:\n%s\n\nin: %w", d, err)
+		}
+		byRun[m[0]] = append(byRun[m[0]], d)
+	}
+	var problems []string
+	for i, r := range batch {
+		want := wordsRegexp(r.run.steps[0].wantErr)
+		if !slices.ContainsFunc(byRun[runSuffix(i)], want.MatchString) {
+			problems = append(problems, fmt.Sprintf("%s, %q (names ending %s): no error matches %q", r.file, r.name, runSuffix(i), want))
+		}
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%s\n\nin: %w", strings.Join(problems, "\n"), err)
+	}
+	return nil
+}
+
+// runView runs a run's checks against its part of the state, as if it were
+// the whole: the resources and outputs whose names end in its suffix, under
+// their names without it.
+type runView struct {
+	suffix, what string
+	checks       func() []statecheck.StateCheck
+}
+
+func (v runView) CheckState(ctx context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	if req.State == nil || req.State.Values == nil || req.State.Values.RootModule == nil {
+		resp.Error = fmt.Errorf("%s: no state", v.what)
+		return
+	}
+	view := &tfjson.State{
+		FormatVersion: req.State.FormatVersion, TerraformVersion: req.State.TerraformVersion,
+		Values: &tfjson.StateValues{Outputs: map[string]*tfjson.StateOutput{}, RootModule: &tfjson.StateModule{}},
+	}
+	for name, out := range req.State.Values.Outputs {
+		if base, ok := strings.CutSuffix(name, v.suffix); ok {
+			view.Values.Outputs[base] = out
+		}
+	}
+	for _, r := range req.State.Values.RootModule.Resources {
+		if base, ok := strings.CutSuffix(r.Name, v.suffix); ok {
+			c := *r
+			c.Name = base
+			c.Address = strings.TrimSuffix(r.Address, v.suffix)
+			view.Values.RootModule.Resources = append(view.Values.RootModule.Resources, &c)
+		}
+	}
+	var errs []error
+	for _, c := range v.checks() {
+		var r statecheck.CheckStateResponse
+		c.CheckState(ctx, statecheck.CheckStateRequest{State: view}, &r)
+		if r.Error != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", v.what, r.Error))
+		}
+	}
+	resp.Error = errors.Join(errs...)
+}
