@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -41,11 +42,15 @@ type namedExampleRun struct {
 // the name it shows, once sourceExcerpt lines (which may quote other
 // runs' names: the tfvars file is one line) are cut.
 var (
-	exampleRunMarker = regexp.MustCompile(`__r(\d{2})\b`)
+	exampleRunMarker = regexp.MustCompile(`(?:__|part-)r(\d{2})\b`)
 	sourceExcerpt    = regexp.MustCompile(`(?m)^\s*\d+: .*$`)
 )
 
+// runSuffix is the suffix of the names of part i of a batch; partProvider
+// the name of its provider (a provider's name takes no underscore).
 func runSuffix(i int) string { return fmt.Sprintf("__r%02d", i) }
+
+func partProvider(i int) string { return fmt.Sprintf("part-r%02d", i) }
 
 // runExampleBatch applies the one-step runs of batch together. When fail,
 // every run must fail with its example's own message in a diagnostic about
@@ -56,7 +61,7 @@ func runExampleBatch(t *testing.T, batch []namedExampleRun, usesFunctions, fail 
 	vars := config.Variables{}
 	var checks []statecheck.StateCheck
 	for i, r := range batch {
-		suffix, provider := runSuffix(i), fmt.Sprintf("example-run-%02d", i)
+		suffix, provider := runSuffix(i), partProvider(i)
 		fc, url := startFake(t)
 		if r.run.seed != nil {
 			r.run.seed(fc)
@@ -109,16 +114,15 @@ func runExampleBatch(t *testing.T, batch []namedExampleRun, usesFunctions, fail 
 }
 
 // inlineExample is the text of the example configuration in dir (as
-// exampleConfig wrote it, less its terraform block) with suffix on every
-// name it declares and on every reference to one, its data sources and
-// provider functions on provider.
+// exampleConfig wrote it, less its terraform block), inlined by
+// inlineConfig.
 func inlineExample(t *testing.T, dir, suffix, provider string) string {
 	t.Helper()
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var files []*hclwrite.File
+	files := map[string]string{}
 	for _, e := range entries {
 		if filepath.Ext(e.Name()) != ".tf" || e.Name() == exampleTerraformFile {
 			continue
@@ -127,15 +131,31 @@ func inlineExample(t *testing.T, dir, suffix, provider string) string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		text = []byte(strings.ReplaceAll(string(text), "provider::registry::", "provider::"+provider+"::"))
-		f, diags := hclwrite.ParseConfig(text, e.Name(), hcl.InitialPos)
+		files[e.Name()] = string(text)
+	}
+	return inlineConfig(t, files, suffix, provider)
+}
+
+// inlineConfig is the configuration in files (name → text) with suffix on
+// every name it declares and on every reference to one, and its provider
+// block, data sources and provider functions on provider instead of
+// registry: a part of a root module that other parts, with other
+// suffixes, cannot collide with.
+func inlineConfig(t *testing.T, texts map[string]string, suffix, provider string) string {
+	t.Helper()
+	var files []*hclwrite.File
+	for _, name := range slices.Sorted(maps.Keys(texts)) {
+		text := strings.ReplaceAll(texts[name], "provider::registry::", "provider::"+provider+"::")
+		// A one-line block takes no second argument: open it up.
+		text = oneLineBlock.ReplaceAllString(text, "$1\n  $2\n}")
+		f, diags := hclwrite.ParseConfig([]byte(text), name, hcl.InitialPos)
 		if diags.HasErrors() {
-			t.Fatalf("%s: %v", e.Name(), diags)
+			t.Fatalf("%s: %v", name, diags)
 		}
 		files = append(files, f)
 	}
 
-	// What each file declares, and the references to it.
+	// What the files declare, and the references to it.
 	var renames [][2][]string
 	for _, f := range files {
 		for _, b := range f.Body().Blocks() {
@@ -152,8 +172,12 @@ func inlineExample(t *testing.T, dir, suffix, provider string) string {
 			case "module":
 				renames = append(renames, [2][]string{{"module", labels[0]}, {"module", labels[0] + suffix}})
 			case "output", "check":
+			case "provider":
+				if labels[0] != "registry" {
+					t.Fatalf("a provider block for %q, which a batch cannot inline", labels[0])
+				}
 			default:
-				t.Fatalf("%s: a %s block, which the batch cannot inline yet", dir, b.Type())
+				t.Fatalf("a %s block, which a batch cannot inline yet", b.Type())
 			}
 		}
 	}
@@ -170,6 +194,8 @@ func inlineExample(t *testing.T, dir, suffix, provider string) string {
 				}
 			case "data":
 				labels[1] += suffix
+			case "provider":
+				labels[0] = provider
 			}
 			b.SetLabels(labels)
 			onProvider(b, provider)
@@ -180,6 +206,9 @@ func inlineExample(t *testing.T, dir, suffix, provider string) string {
 	}
 	return out.String()
 }
+
+// oneLineBlock is a block written on one line, its header and its body.
+var oneLineBlock = regexp.MustCompile(`(?m)^(\s*\w+(?:\s+"[^"\n]*")*\s*\{)[ \t]*([^\n{}]*?)[ \t]*\}[ \t]*$`)
 
 // onProvider puts every data block in b (b included) on provider.
 func onProvider(b *hclwrite.Block, provider string) {
@@ -206,19 +235,32 @@ func renameReferences(body *hclwrite.Body, renames [][2][]string) {
 // exampleErrors is nil when every run of batch has an error diagnostic
 // about it matching its message, and no error is about anything else.
 func exampleErrors(err error, batch []namedExampleRun) error {
+	names := make([]string, len(batch))
+	wants := make([]string, len(batch))
+	for i, r := range batch {
+		names[i] = fmt.Sprintf("%s, %q", r.file, r.name)
+		wants[i] = wordsRegexp(r.run.steps[0].wantErr).String()
+	}
+	return suffixedErrors(err, names, wants)
+}
+
+// suffixedErrors is nil when, for every i, an error diagnostic about the
+// part of the batch with suffix runSuffix(i) matches wants[i], and no
+// error is about anything else; names[i] names that part in the error.
+func suffixedErrors(err error, names, wants []string) error {
 	byRun := map[string][]string{}
 	for _, d := range errorChunks(err.Error()) {
 		m := exampleRunMarker.FindStringSubmatch(sourceExcerpt.ReplaceAllString(d, ""))
 		if m == nil {
-			return fmt.Errorf("an error about no example run:\n%s\n\nin: %w", d, err)
+			return fmt.Errorf("an error about no part of the batch:\n%s\n\nin: %w", d, err)
 		}
-		byRun[m[0]] = append(byRun[m[0]], d)
+		byRun[m[1]] = append(byRun[m[1]], d)
 	}
 	var problems []string
-	for i, r := range batch {
-		want := wordsRegexp(r.run.steps[0].wantErr)
-		if !slices.ContainsFunc(byRun[runSuffix(i)], want.MatchString) {
-			problems = append(problems, fmt.Sprintf("%s, %q (names ending %s): no error matches %q", r.file, r.name, runSuffix(i), want))
+	for i, want := range wants {
+		re := regexp.MustCompile(`(?s)` + strings.TrimPrefix(want, "(?s)"))
+		if !slices.ContainsFunc(byRun[fmt.Sprintf("%02d", i)], re.MatchString) {
+			problems = append(problems, fmt.Sprintf("%s (names ending %s): no error matches %q", names[i], runSuffix(i), re))
 		}
 	}
 	if len(problems) > 0 {

@@ -96,9 +96,7 @@ func spyPPIO(fc *fakecloud.Cloud) *requestSpy {
 	return spyRequests(fc, func(r *http.Request, _ url.Values) bool { return strings.HasPrefix(r.URL.Path, "/gpus/") })
 }
 
-func TestPPIOImagesEveryAttribute(t *testing.T) {
-	t.Parallel()
-	fc, url := startFake(t)
+func ppioEveryAttribute(t *testing.T, fc *fakecloud.Cloud, url string) resource.TestStep {
 	// vllm-1 is "disable" with an error and a message, pytorch-1 is
 	// "creating" with a message only, cuda-0 is "normal" with neither.
 	fc.PPIO.GenerateImages(10)
@@ -108,10 +106,8 @@ func TestPPIOImagesEveryAttribute(t *testing.T) {
 		t.Fatalf("generated images changed shape: %+v %+v %+v", disabled, creating, normal)
 	}
 
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(nil),
-		Steps: []resource.TestStep{{
-			Config: ppioImagesConfig(url, `
+	return resource.TestStep{
+		Config: ppioImagesConfig(url, `
   name = "vllm-1"
   timeouts { read = "2m" }`) + `
 data "registry_ppio_images" "creating" {
@@ -121,30 +117,27 @@ data "registry_ppio_images" "normal" {
   type = "base"
   name = "cuda-0"
 }`,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("id"), knownvalue.StringExact("ppio-images?name=vllm-1")),
-				statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), knownvalue.ListExact([]knownvalue.Check{expectPPIOImage(disabled)})),
-				statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("latest"), expectPPIOImage(disabled)),
-				statecheck.ExpectKnownValue("data.registry_ppio_images.creating", tfjsonpath.New("id"), knownvalue.StringExact("ppio-images?name_regex=^pytorch-1$")),
-				statecheck.ExpectKnownValue("data.registry_ppio_images.creating", tfjsonpath.New("images"), knownvalue.ListExact([]knownvalue.Check{expectPPIOImage(creating)})),
-				// Under the null rule: PPIO sent no error for it, so status_error is null, not "".
-				statecheck.ExpectKnownValue("data.registry_ppio_images.creating", tfjsonpath.New("latest").AtMapKey("status_error"), knownvalue.Null()),
-				statecheck.ExpectKnownValue("data.registry_ppio_images.normal", tfjsonpath.New("id"), knownvalue.StringExact("ppio-images?type=base&name=cuda-0")),
-				statecheck.ExpectKnownValue("data.registry_ppio_images.normal", tfjsonpath.New("images"), knownvalue.ListExact([]knownvalue.Check{expectPPIOImage(normal)})),
-				statecheck.ExpectKnownValue("data.registry_ppio_images.normal", tfjsonpath.New("latest"), knownvalue.ObjectPartial(map[string]knownvalue.Check{
-					"name": knownvalue.StringExact("cuda-0"), "status": knownvalue.StringExact("normal"),
-					"status_error": knownvalue.Null(), "status_message": knownvalue.Null(),
-				})),
-			},
-		}},
-	})
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("id"), knownvalue.StringExact("ppio-images?name=vllm-1")),
+			statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), knownvalue.ListExact([]knownvalue.Check{expectPPIOImage(disabled)})),
+			statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("latest"), expectPPIOImage(disabled)),
+			statecheck.ExpectKnownValue("data.registry_ppio_images.creating", tfjsonpath.New("id"), knownvalue.StringExact("ppio-images?name_regex=^pytorch-1$")),
+			statecheck.ExpectKnownValue("data.registry_ppio_images.creating", tfjsonpath.New("images"), knownvalue.ListExact([]knownvalue.Check{expectPPIOImage(creating)})),
+			// Under the null rule: PPIO sent no error for it, so status_error is null, not "".
+			statecheck.ExpectKnownValue("data.registry_ppio_images.creating", tfjsonpath.New("latest").AtMapKey("status_error"), knownvalue.Null()),
+			statecheck.ExpectKnownValue("data.registry_ppio_images.normal", tfjsonpath.New("id"), knownvalue.StringExact("ppio-images?type=base&name=cuda-0")),
+			statecheck.ExpectKnownValue("data.registry_ppio_images.normal", tfjsonpath.New("images"), knownvalue.ListExact([]knownvalue.Check{expectPPIOImage(normal)})),
+			statecheck.ExpectKnownValue("data.registry_ppio_images.normal", tfjsonpath.New("latest"), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+				"name": knownvalue.StringExact("cuda-0"), "status": knownvalue.StringExact("normal"),
+				"status_error": knownvalue.Null(), "status_message": knownvalue.Null(),
+			})),
+		},
+	}
 }
 
 // TestPPIOImagesWithoutStatus: an image PPIO sends without a status object,
 // or with an empty error and message, has those attributes null, never "".
-func TestPPIOImagesWithoutStatus(t *testing.T) {
-	t.Parallel()
-	fc, url := startFake(t)
+func ppioWithoutStatus(t *testing.T, fc *fakecloud.Cloud, url string) resource.TestStep {
 	fc.PPIO.Inject(1000, fakecloud.StatusFault(http.StatusOK, nil, `{
   "data": [
     {"id": "i1", "name": "bare", "image": "reg.example.com/ns/bare", "type": "private", "created_at": 1709251200, "tags": []},
@@ -159,24 +152,19 @@ func TestPPIOImagesWithoutStatus(t *testing.T) {
 			"status_error": knownvalue.Null(), "status_message": knownvalue.Null(),
 		})
 	}
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(nil),
-		Steps: []resource.TestStep{{
-			Config: ppioImagesConfig(url, ""),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), knownvalue.ListExact([]knownvalue.Check{
-					nulls("ok", knownvalue.StringExact("normal")),
-					nulls("bare", knownvalue.Null()),
-				})),
-				statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("latest"), nulls("ok", knownvalue.StringExact("normal"))),
-			},
-		}},
-	})
+	return resource.TestStep{
+		Config: ppioImagesConfig(url, ""),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), knownvalue.ListExact([]knownvalue.Check{
+				nulls("ok", knownvalue.StringExact("normal")),
+				nulls("bare", knownvalue.Null()),
+			})),
+			statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("latest"), nulls("ok", knownvalue.StringExact("normal"))),
+		},
+	}
 }
 
-func TestPPIOImagesManyPagesInOrder(t *testing.T) {
-	t.Parallel()
-	fc, url := startFake(t)
+func ppioManyPagesInOrder(t *testing.T, fc *fakecloud.Cloud, url string) resource.TestStep {
 	const n = 137 // three pages of at most fakecloud.PPIOMaxPageSize
 	fc.PPIO.GenerateImages(n)
 	spy := spyPPIO(fc)
@@ -212,41 +200,38 @@ func TestPPIOImagesManyPagesInOrder(t *testing.T) {
 	}
 	slices.SortFunc(tie, func(a, b fakecloud.PPIOImage) int { return strings.Compare(a.ID, b.ID) })
 
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(nil),
-		Steps: []resource.TestStep{{
-			Config: ppioImagesConfig(url, ""),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("id"), knownvalue.StringExact("ppio-images")),
-				statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), knownvalue.ListSizeExact(n)),
-				statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), knownvalue.ListExact(ids)),
-				statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images").AtSliceIndex(0).AtMapKey("name"), knownvalue.StringExact(newest[0])),
-				statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("latest"), expectPPIOImage(ppioImageByName(t, fc, newest[0]))),
-				statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images").AtSliceIndex(1).AtMapKey("name"), knownvalue.StringExact(newest[1])),
-				statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images").AtSliceIndex(2).AtMapKey("name"), knownvalue.StringExact(newest[2])),
-				statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images").AtSliceIndex(3).AtMapKey("id"), knownvalue.StringExact(tie[0].ID)),
-				statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images").AtSliceIndex(4).AtMapKey("id"), knownvalue.StringExact(tie[1].ID)),
-				statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images").AtSliceIndex(5).AtMapKey("id"), knownvalue.StringExact(tie[2].ID)),
-				statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images").AtSliceIndex(n-1).AtMapKey("name"), knownvalue.StringExact("pytorch-0")),
-				statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images").AtSliceIndex(n-1).AtMapKey("created_at"), knownvalue.StringExact("2024-05-06T08:00:00Z")),
-			},
-			Check: func(*terraform.State) error {
-				// Every read walks the three pages: one without a cursor,
-				// two with.
-				queries := spy.all()
-				first := 0
-				for _, q := range queries {
-					if q.Get("cursor") == "" {
-						first++
-					}
+	return resource.TestStep{
+		Config: ppioImagesConfig(url, ""),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("id"), knownvalue.StringExact("ppio-images")),
+			statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), knownvalue.ListSizeExact(n)),
+			statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), knownvalue.ListExact(ids)),
+			statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images").AtSliceIndex(0).AtMapKey("name"), knownvalue.StringExact(newest[0])),
+			statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("latest"), expectPPIOImage(ppioImageByName(t, fc, newest[0]))),
+			statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images").AtSliceIndex(1).AtMapKey("name"), knownvalue.StringExact(newest[1])),
+			statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images").AtSliceIndex(2).AtMapKey("name"), knownvalue.StringExact(newest[2])),
+			statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images").AtSliceIndex(3).AtMapKey("id"), knownvalue.StringExact(tie[0].ID)),
+			statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images").AtSliceIndex(4).AtMapKey("id"), knownvalue.StringExact(tie[1].ID)),
+			statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images").AtSliceIndex(5).AtMapKey("id"), knownvalue.StringExact(tie[2].ID)),
+			statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images").AtSliceIndex(n-1).AtMapKey("name"), knownvalue.StringExact("pytorch-0")),
+			statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images").AtSliceIndex(n-1).AtMapKey("created_at"), knownvalue.StringExact("2024-05-06T08:00:00Z")),
+		},
+		Check: func(*terraform.State) error {
+			// Every read walks the three pages: one without a cursor,
+			// two with.
+			queries := spy.all()
+			first := 0
+			for _, q := range queries {
+				if q.Get("cursor") == "" {
+					first++
 				}
-				if first == 0 || len(queries) != 3*first {
-					return fmt.Errorf("%d requests for %d listings, want 3 pages each", len(queries), first)
-				}
-				return nil
-			},
-		}},
-	})
+			}
+			if first == 0 || len(queries) != 3*first {
+				return fmt.Errorf("%d requests for %d listings, want 3 pages each", len(queries), first)
+			}
+			return nil
+		},
+	}
 }
 
 func TestPPIOImagesFilters(t *testing.T) {
@@ -319,23 +304,27 @@ func TestPPIOImagesFilters(t *testing.T) {
 	})
 }
 
-func TestPPIOImagesEmpty(t *testing.T) {
+// TestPPIOImagesReads: every one-step read that succeeds, each against a
+// fake of its own, in one Terraform run.
+func TestPPIOImagesReads(t *testing.T) {
 	t.Parallel()
-	fc, url := startFake(t)
-
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(nil),
-		Steps: []resource.TestStep{
-			{
+	runStepCases(t, []stepCase{
+		{name: "every attribute", step: ppioEveryAttribute},
+		{name: "without status", step: ppioWithoutStatus},
+		{name: "many pages in order", step: ppioManyPagesInOrder},
+		{name: "an empty account", step: func(_ *testing.T, _ *fakecloud.Cloud, url string) resource.TestStep {
+			return resource.TestStep{
 				Config: ppioImagesConfig(url, `name = ""`),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("id"), knownvalue.StringExact("ppio-images")),
 					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), knownvalue.ListExact([]knownvalue.Check{})),
 					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("latest"), knownvalue.Null()),
 				},
-			},
-			{
-				PreConfig: func() { fc.PPIO.GenerateImages(5) },
+			}
+		}},
+		{name: "no image matches", step: func(_ *testing.T, fc *fakecloud.Cloud, url string) resource.TestStep {
+			fc.PPIO.GenerateImages(5)
+			return resource.TestStep{
 				Config: ppioImagesConfig(url, `
   type       = "private"
   name_regex = "^no-such-image$"`),
@@ -343,8 +332,52 @@ func TestPPIOImagesEmpty(t *testing.T) {
 					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), knownvalue.ListExact([]knownvalue.Check{})),
 					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("latest"), knownvalue.Null()),
 				},
+			}
+		}},
+		{
+			name: "credentials and endpoint from the environment",
+			env: func(url string) testEnv {
+				return testEnv{envPPIOAPIKey: fakecloud.DefaultPPIOAPIKey, envPPIOEndpoint: url}
+			},
+			step: func(_ *testing.T, fc *fakecloud.Cloud, _ string) resource.TestStep {
+				fc.PPIO.GenerateImages(60)
+				return resource.TestStep{
+					Config: `data "registry_ppio_images" "test" {}`,
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), knownvalue.ListSizeExact(60)),
+					},
+				}
 			},
 		},
+		{name: "throttled twice, then every image", step: func(_ *testing.T, fc *fakecloud.Cloud, url string) resource.TestStep {
+			fc.PPIO.GenerateImages(120)
+			fc.PPIO.Inject(2, fc.PPIO.ThrottleFault())
+			return resource.TestStep{
+				Config: ppioImagesConfig(url, ""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), knownvalue.ListSizeExact(120)),
+				},
+			}
+		}},
+	})
+}
+
+// TestPPIOImagesFailures: every one-step read that must fail, and how, in
+// one Terraform run.
+func TestPPIOImagesFailures(t *testing.T) {
+	t.Parallel()
+	runStepCases(t, []stepCase{
+		{name: "no API key", step: ppioMissingAPIKey},
+		{name: "a wrong API key", step: ppioWrongAPIKey},
+		{name: "a cursor that loops", step: ppioCursorLoop},
+		{name: "throttled past max_retries", step: func(_ *testing.T, fc *fakecloud.Cloud, url string) resource.TestStep {
+			fc.PPIO.GenerateImages(120)
+			fc.PPIO.Inject(50, fc.PPIO.ThrottleFault())
+			return resource.TestStep{
+				Config:      ppioImagesConfig(url, `name = "pytorch"`),
+				ExpectError: regexp.MustCompile(`(?s)PPIO\s+ListImages\s+failed.*HTTP\s+429,\s+code\s+TOO_MANY_REQUESTS.*after\s+4\s+attempts.*max_retries`),
+			}
+		}},
 	})
 }
 
@@ -360,14 +393,10 @@ func TestPPIOImagesRejectsBadInputAtPlan(t *testing.T) {
 	expectPlanErrors(t, ppioProviderConfig(url, fakecloud.DefaultPPIOAPIKey), "registry_ppio_images", cases)
 }
 
-func TestPPIOImagesMissingAPIKey(t *testing.T) {
-	t.Parallel()
-	_, url := startFake(t)
+func ppioMissingAPIKey(t *testing.T, _ *fakecloud.Cloud, url string) resource.TestStep {
 
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(nil),
-		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
+	return resource.TestStep{
+		Config: fmt.Sprintf(`
 provider "registry" {
   ppio {
     endpoint = %q
@@ -375,89 +404,33 @@ provider "registry" {
 }
 data "registry_ppio_images" "test" {}
 `, url),
-			// One key: "it", never "them".
-			ExpectError: regexp.MustCompile(`(?s)PPIO\s+credentials\s+missing.*ppio\s+block\s+has\s+no\s+api_key\s+\(PPIO_API_KEY\)\.\s+` +
-				`Set\s+it\s+in\s+the\s+provider\s+"registry"\s+ppio\s+block,\s+or\s+set\s+the\s+environment\s+variable\s+named\s+in\s+parentheses\.\s+` +
-				`Use\s+an\s+API\s+key\s+from\s+the\s+PPIO\s+console\.`),
-		}},
-	})
+		// One key: "it", never "them".
+		ExpectError: regexp.MustCompile(`(?s)PPIO\s+credentials\s+missing.*ppio\s+block\s+has\s+no\s+api_key\s+\(PPIO_API_KEY\)\.\s+` +
+			`Set\s+it\s+in\s+the\s+provider\s+"registry"\s+ppio\s+block,\s+or\s+set\s+the\s+environment\s+variable\s+named\s+in\s+parentheses\.\s+` +
+			`Use\s+an\s+API\s+key\s+from\s+the\s+PPIO\s+console\.`),
+	}
 }
 
-func TestPPIOImagesWrongAPIKey(t *testing.T) {
-	t.Parallel()
-	fc, url := startFake(t)
+func ppioWrongAPIKey(t *testing.T, fc *fakecloud.Cloud, url string) resource.TestStep {
 	fc.PPIO.GenerateImages(3)
 
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(nil),
-		Steps: []resource.TestStep{{
-			Config: ppioProviderConfig(url, "not-the-key") + `
+	return resource.TestStep{
+		Config: ppioProviderConfig(url, "not-the-key") + `
 data "registry_ppio_images" "test" {}`,
-			ExpectError: regexp.MustCompile(`(?s)PPIO\s+ListImages\s+failed.*HTTP\s+401,\s+code\s+UNAUTHORIZED:\s+invalid\s+API\s+key.*request\s+ID\s+ppio-req-\d+.*api_key\s+/\s+PPIO_API_KEY`),
-		}},
-	})
-}
-
-// TestPPIOImagesFromEnvironment: the key and endpoint from PPIO_* variables,
-// no ppio block at all.
-func TestPPIOImagesFromEnvironment(t *testing.T) {
-	t.Parallel()
-	fc, url := startFake(t)
-	fc.PPIO.GenerateImages(60)
-	env := testEnv{envPPIOAPIKey: fakecloud.DefaultPPIOAPIKey, envPPIOEndpoint: url}
-
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(env),
-		Steps: []resource.TestStep{{
-			Config: `data "registry_ppio_images" "test" {}`,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), knownvalue.ListSizeExact(60)),
-			},
-		}},
-	})
+		ExpectError: regexp.MustCompile(`(?s)PPIO\s+ListImages\s+failed.*HTTP\s+401,\s+code\s+UNAUTHORIZED:\s+invalid\s+API\s+key.*request\s+ID\s+ppio-req-\d+.*api_key\s+/\s+PPIO_API_KEY`),
+	}
 }
 
 // TestPPIOImagesCursorLoop: a service whose next_cursor repeats is an
 // error, never an endless or partial listing.
-func TestPPIOImagesCursorLoop(t *testing.T) {
-	t.Parallel()
-	fc, url := startFake(t)
+func ppioCursorLoop(t *testing.T, fc *fakecloud.Cloud, url string) resource.TestStep {
 	fc.PPIO.GenerateImages(137)
 	fc.PPIO.SetRepeatingCursor(true)
 
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(nil),
-		Steps: []resource.TestStep{{
-			Config:      ppioImagesConfig(url, ""),
-			ExpectError: regexp.MustCompile(`(?s)PPIO\s+ListImages\s+failed.*next_cursor\s+already\s+used.*pagination\s+loops.*run\s+again`),
-		}},
-	})
-}
-
-// TestPPIOImagesThrottled: throttling within max_retries is invisible;
-// throttling beyond it is an error that says what to do.
-func TestPPIOImagesThrottled(t *testing.T) {
-	t.Parallel()
-	fc, url := startFake(t)
-	fc.PPIO.GenerateImages(120)
-
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(nil),
-		Steps: []resource.TestStep{
-			{
-				PreConfig: func() { fc.PPIO.Inject(2, fc.PPIO.ThrottleFault()) },
-				Config:    ppioImagesConfig(url, ""),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), knownvalue.ListSizeExact(120)),
-				},
-			},
-			{
-				PreConfig:   func() { fc.PPIO.Inject(50, fc.PPIO.ThrottleFault()) },
-				Config:      ppioImagesConfig(url, `name = "pytorch"`),
-				ExpectError: regexp.MustCompile(`(?s)PPIO\s+ListImages\s+failed.*HTTP\s+429,\s+code\s+TOO_MANY_REQUESTS.*after\s+4\s+attempts.*max_retries`),
-			},
-		},
-	})
+	return resource.TestStep{
+		Config:      ppioImagesConfig(url, ""),
+		ExpectError: regexp.MustCompile(`(?s)PPIO\s+ListImages\s+failed.*next_cursor\s+already\s+used.*pagination\s+loops.*run\s+again`),
+	}
 }
 
 // TestPPIOImagesDrift: an unchanged account plans nothing; an image pushed

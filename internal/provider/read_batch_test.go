@@ -1,0 +1,110 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+
+	"github.com/registry-tools/terraform-provider-registry/internal/fakecloud"
+)
+
+// Reads of one step, many in one Terraform run: Terraform's start-up and
+// its plans, not the reads, are most of an acceptance test's time. Each
+// case builds its step as if it ran alone (a provider "registry" block,
+// data sources named as its checks name them) against a fake of its own;
+// the batch inlines the step's configuration with a suffix on its names
+// and a provider server of its own (inlineConfig), and the step's checks
+// see only its own part of the state (runView).
+
+// stepCase is one read of a batch.
+type stepCase struct {
+	name string
+	// env is the environment the case's provider reads; nil is none.
+	env func(url string) testEnv
+	// opts are the case's provider options, after the tests' defaults.
+	opts []Option
+	// step seeds the case's fake, at url, and returns the step that reads
+	// it: Config, ConfigStateChecks and Check, or Config and ExpectError.
+	step func(t *testing.T, fc *fakecloud.Cloud, url string) resource.TestStep
+}
+
+// runStepCases runs every case in one Terraform run. Either every step
+// succeeds and passes its checks, or every step has an ExpectError, and
+// then each must fail with an error about its own configuration matching
+// it, and no error may be about anything else.
+func runStepCases(t *testing.T, cases []stepCase) {
+	t.Helper()
+	var root, requiredProviders strings.Builder
+	factories := map[string]func() (tfprotov6.ProviderServer, error){}
+	var checks []statecheck.StateCheck
+	var names, wantErrs []string
+	for i, c := range cases {
+		suffix, provider := runSuffix(i), partProvider(i)
+		fc, url := startFake(t)
+		step := c.step(t, fc, url)
+		if step.PreConfig != nil || step.ConfigDirectory != nil || step.ConfigPlanChecks.PreApply != nil {
+			t.Fatalf("%s: a batched step is Config and checks only", c.name)
+		}
+		var env testEnv
+		if c.env != nil {
+			env = c.env(url)
+		}
+		factories[provider] = testFactories(env, c.opts...)["registry"]
+		fmt.Fprintf(&requiredProviders, "    %s = {\n      source = %q\n    }\n", provider, path.Join(path.Dir(testProviderAddress()), provider))
+		fmt.Fprintf(&root, "# ---- %s\n\n%s\n", c.name, inlineConfig(t, map[string]string{"case.tf": step.Config}, suffix, provider))
+
+		if fails := step.ExpectError != nil; i > 0 && fails != (len(wantErrs) > 0) {
+			t.Fatalf("%s: a batch's steps all fail or all succeed", c.name)
+		}
+		if step.ExpectError != nil {
+			names, wantErrs = append(names, c.name), append(wantErrs, step.ExpectError.String())
+			continue
+		}
+		stepChecks := step.ConfigStateChecks
+		if step.Check != nil {
+			// The legacy checks of these steps read the fake, not the state.
+			check := step.Check
+			stepChecks = append(stepChecks, checkFunc(func() error { return check(nil) }))
+		}
+		checks = append(checks, runView{suffix: suffix, what: c.name, checks: func() []statecheck.StateCheck { return stepChecks }})
+	}
+	tc := resource.TestCase{
+		ProtoV6ProviderFactories: factories,
+		Steps: []resource.TestStep{{
+			Config:            "terraform {\n  required_providers {\n" + requiredProviders.String() + "  }\n}\n\n" + root.String(),
+			ConfigStateChecks: checks,
+		}},
+	}
+	if len(wantErrs) == 0 {
+		resource.UnitTest(t, tc)
+		return
+	}
+	var mu sync.Mutex
+	checked := false
+	tc.ErrorCheck = func(err error) error {
+		mu.Lock()
+		checked = true
+		mu.Unlock()
+		return suffixedErrors(err, names, wantErrs)
+	}
+	resource.UnitTest(t, tc)
+	mu.Lock()
+	defer mu.Unlock()
+	if !checked {
+		t.Fatal("every read succeeded; each should have failed")
+	}
+}
+
+// checkFunc is a state check that checks something other than the state.
+type checkFunc func() error
+
+func (f checkFunc) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	resp.Error = f()
+}
