@@ -135,7 +135,7 @@ data "registry_ppio_images" "normal" {
 	}
 }
 
-// TestPPIOImagesWithoutStatus: an image PPIO sends without a status object,
+// ppioWithoutStatus: an image PPIO sends without a status object,
 // or with an empty error and message, has those attributes null, never "".
 func ppioWithoutStatus(t *testing.T, fc *fakecloud.Cloud, url string) resource.TestStep {
 	fc.PPIO.Inject(1000, fakecloud.StatusFault(http.StatusOK, nil, `{
@@ -421,7 +421,7 @@ data "registry_ppio_images" "test" {}`,
 	}
 }
 
-// TestPPIOImagesCursorLoop: a service whose next_cursor repeats is an
+// ppioCursorLoop: a service whose next_cursor repeats is an
 // error, never an endless or partial listing.
 func ppioCursorLoop(t *testing.T, fc *fakecloud.Cloud, url string) resource.TestStep {
 	fc.PPIO.GenerateImages(137)

@@ -61,64 +61,54 @@ func expectSWRTag(t *testing.T, fc *fakecloud.Cloud, ns, repo, tag string, withM
 	})
 }
 
-func TestSWRTagsEveryAttribute(t *testing.T) {
-	t.Parallel()
-	fc, url := startFake(t)
+func swrTagsEveryAttribute(t *testing.T, fc *fakecloud.Cloud, url string) resource.TestStep {
 	// v1.0.0 and v2.0.0 share their update second: descending natural
 	// order of the name breaks the tie (the fake sends ties in byte order).
 	fc.SWR.GenerateTags("team", "apps/web", 3)
 
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(nil),
-		Steps: []resource.TestStep{{
-			Config: swrTagsConfig(url, `
+	return resource.TestStep{
+		Config: swrTagsConfig(url, `
   namespace        = "team"
   repository       = "apps/web"
   include_manifest = true
   timeouts { read = "2m" }`),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("id"), knownvalue.StringExact("team/apps/web?include_manifest=true")),
-				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(3)),
-				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags"), knownvalue.ListExact([]knownvalue.Check{
-					expectSWRTag(t, fc, "team", "apps/web", "v2.0.0", true),
-					expectSWRTag(t, fc, "team", "apps/web", "v1.0.0", true),
-					expectSWRTag(t, fc, "team", "apps/web", "v0.0.0", true),
-				})),
-				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("latest"), expectSWRTag(t, fc, "team", "apps/web", "v2.0.0", true)),
-			},
-		}},
-	})
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("id"), knownvalue.StringExact("team/apps/web?include_manifest=true")),
+			statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(3)),
+			statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags"), knownvalue.ListExact([]knownvalue.Check{
+				expectSWRTag(t, fc, "team", "apps/web", "v2.0.0", true),
+				expectSWRTag(t, fc, "team", "apps/web", "v1.0.0", true),
+				expectSWRTag(t, fc, "team", "apps/web", "v0.0.0", true),
+			})),
+			statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("latest"), expectSWRTag(t, fc, "team", "apps/web", "v2.0.0", true)),
+		},
+	}
 }
 
-// TestSWRTagsManyPagesInOrder lists three pages of 100 tags
-// (WithSWRPageSize; SWR's own 1,000 are read in TestSWRTagsFromEnvironment).
-func TestSWRTagsManyPagesInOrder(t *testing.T) {
-	t.Parallel()
-	fc, url := startFake(t)
+// swrTagsManyPagesInOrder lists three pages of 100 tags (with
+// WithSWRPageSize(100)).
+func swrTagsManyPagesInOrder(t *testing.T, fc *fakecloud.Cloud, url string) resource.TestStep {
 	fc.SWR.GenerateTags("team", "web", 250)
 
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(nil, WithSWRPageSize(100)),
-		Steps: []resource.TestStep{{
-			Config: swrTagsConfig(url, `
+	return resource.TestStep{
+		Config: swrTagsConfig(url, `
   namespace  = "team"
   repository = "web"`),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(250)),
-				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags"), knownvalue.ListSizeExact(250)),
-				// 249 is newest; 247 and 248 share a second, so the name decides, descending.
-				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags").AtSliceIndex(0).AtMapKey("tag"), knownvalue.StringExact("v249.0.0")),
-				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags").AtSliceIndex(1).AtMapKey("tag"), knownvalue.StringExact("v248.0.0")),
-				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags").AtSliceIndex(2).AtMapKey("tag"), knownvalue.StringExact("v247.0.0")),
-				// Across the page boundaries, in order.
-				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags").AtSliceIndex(99).AtMapKey("tag"), knownvalue.StringExact("v150.0.0")),
-				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags").AtSliceIndex(100).AtMapKey("tag"), knownvalue.StringExact("v149.0.0")),
-				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags").AtSliceIndex(249).AtMapKey("tag"), knownvalue.StringExact("v0.0.0")),
-				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags").AtSliceIndex(123).AtMapKey("manifest"), knownvalue.Null()),
-				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("latest").AtMapKey("tag"), knownvalue.StringExact("v249.0.0")),
-			},
-		}},
-	})
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(250)),
+			statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags"), knownvalue.ListSizeExact(250)),
+			// 249 is newest; 247 and 248 share a second, so the name decides, descending.
+			statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags").AtSliceIndex(0).AtMapKey("tag"), knownvalue.StringExact("v249.0.0")),
+			statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags").AtSliceIndex(1).AtMapKey("tag"), knownvalue.StringExact("v248.0.0")),
+			statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags").AtSliceIndex(2).AtMapKey("tag"), knownvalue.StringExact("v247.0.0")),
+			// Across the page boundaries, in order.
+			statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags").AtSliceIndex(99).AtMapKey("tag"), knownvalue.StringExact("v150.0.0")),
+			statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags").AtSliceIndex(100).AtMapKey("tag"), knownvalue.StringExact("v149.0.0")),
+			statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags").AtSliceIndex(249).AtMapKey("tag"), knownvalue.StringExact("v0.0.0")),
+			statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags").AtSliceIndex(123).AtMapKey("manifest"), knownvalue.Null()),
+			statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("latest").AtMapKey("tag"), knownvalue.StringExact("v249.0.0")),
+		},
+	}
 }
 
 func TestSWRTagsFilters(t *testing.T) {
@@ -154,23 +144,69 @@ func TestSWRTagsFilters(t *testing.T) {
 	})
 }
 
-func TestSWRTagsEmptyRepository(t *testing.T) {
-	t.Parallel()
-	fc, url := startFake(t)
+func swrTagsEmptyRepository(t *testing.T, fc *fakecloud.Cloud, url string) resource.TestStep {
 	fc.SWR.CreateRepository("team", "empty")
 
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(nil),
-		Steps: []resource.TestStep{{
-			Config: swrTagsConfig(url, `
+	return resource.TestStep{
+		Config: swrTagsConfig(url, `
   namespace  = "team"
   repository = "empty"`),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(0)),
-				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags"), knownvalue.ListExact([]knownvalue.Check{})),
-				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("latest"), knownvalue.Null()),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(0)),
+			statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags"), knownvalue.ListExact([]knownvalue.Check{})),
+			statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("latest"), knownvalue.Null()),
+		},
+	}
+}
+
+// TestSWRTagsReads: every one-step read that succeeds, each against a fake
+// of its own, in one Terraform run.
+func TestSWRTagsReads(t *testing.T) {
+	t.Parallel()
+	runStepCases(t, []stepCase{
+		{name: "every attribute", step: swrTagsEveryAttribute},
+		{name: "an empty repository", step: swrTagsEmptyRepository},
+		// Three pages of 100 tags (WithSWRPageSize); SWR's own 1,000 are
+		// read from the environment below.
+		{name: "many pages in order", opts: []Option{WithSWRPageSize(100)}, step: swrTagsManyPagesInOrder},
+		{
+			// The user story of the README: credentials and endpoints from
+			// HW_* variables, an empty provider block; the listing is two of
+			// SWR's pages of 1,000, the second of one tag.
+			name: "credentials and endpoints from the environment",
+			env: func(url string) testEnv {
+				return testEnv{
+					envHWRegion:      fakecloud.DefaultSWRRegion,
+					envHWAccessKey:   fakecloud.DefaultSWRAccessKey,
+					envHWSecretKey:   fakecloud.DefaultSWRSecretKey,
+					envHWSWREndpoint: url,
+					envHWIAMEndpoint: url,
+				}
 			},
-		}},
+			step: func(_ *testing.T, fc *fakecloud.Cloud, _ string) resource.TestStep {
+				fc.SWR.GenerateTags("team", "web", 1001)
+				return resource.TestStep{
+					Config: `
+data "registry_swr_tags" "test" {
+  namespace  = "team"
+  repository = "web"
+}`,
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags"), knownvalue.ListSizeExact(1001)),
+					},
+				}
+			},
+		},
+	})
+}
+
+// TestSWRTagsFailures: every one-step read that must fail, and how, in one
+// Terraform run.
+func TestSWRTagsFailures(t *testing.T) {
+	t.Parallel()
+	runStepCases(t, []stepCase{
+		{name: "a wrong secret key names the argument", step: swrTagsWrongSecretKey},
+		{name: "missing credentials", step: swrTagsMissingCredentials},
 	})
 }
 
@@ -190,32 +226,23 @@ func TestSWRTagsRejectsBadInputAtPlan(t *testing.T) {
 	expectPlanErrors(t, swrProviderConfig(url, fakecloud.DefaultSWRSecretKey), "registry_swr_tags", cases)
 }
 
-func TestSWRTagsWrongSecretKeyNamesTheArgument(t *testing.T) {
-	t.Parallel()
-	fc, url := startFake(t)
+func swrTagsWrongSecretKey(t *testing.T, fc *fakecloud.Cloud, url string) resource.TestStep {
 	fc.SWR.GenerateTags("team", "web", 2)
 
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(nil),
-		Steps: []resource.TestStep{{
-			Config: swrProviderConfig(url, "not-the-secret") + `
+	return resource.TestStep{
+		Config: swrProviderConfig(url, "not-the-secret") + `
 data "registry_swr_tags" "test" {
   namespace  = "team"
   repository = "web"
 }`,
-			ExpectError: regexp.MustCompile(`(?s)Huawei Cloud SWR KeystoneListProjects failed.*HTTP 401, code APIGW\.0301.*request\s+ID\s+swr-req-.*secret_key\s+/\s+HW_SECRET_KEY`),
-		}},
-	})
+		ExpectError: regexp.MustCompile(`(?s)Huawei Cloud SWR KeystoneListProjects failed.*HTTP 401, code APIGW\.0301.*request\s+ID\s+swr-req-.*secret_key\s+/\s+HW_SECRET_KEY`),
+	}
 }
 
-func TestSWRTagsMissingCredentials(t *testing.T) {
-	t.Parallel()
-	_, url := startFake(t)
+func swrTagsMissingCredentials(t *testing.T, _ *fakecloud.Cloud, url string) resource.TestStep {
 
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(nil),
-		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
+	return resource.TestStep{
+		Config: fmt.Sprintf(`
 provider "registry" {
   swr {
     endpoint   = %q
@@ -227,39 +254,8 @@ data "registry_swr_tags" "test" {
   namespace  = "team"
   repository = "web"
 }`, url),
-			ExpectError: regexp.MustCompile(`(?s)credentials missing.*secret_key \(HW_SECRET_KEY\)`),
-		}},
-	})
-}
-
-// TestSWRTagsFromEnvironment is the user story of the README: credentials and
-// endpoints from HW_* variables, an empty provider block; the listing is two
-// of SWR's pages of 1,000, the second of one tag.
-func TestSWRTagsFromEnvironment(t *testing.T) {
-	t.Parallel()
-	fc, url := startFake(t)
-	fc.SWR.GenerateTags("team", "web", 1001)
-	env := testEnv{
-		envHWRegion:      fakecloud.DefaultSWRRegion,
-		envHWAccessKey:   fakecloud.DefaultSWRAccessKey,
-		envHWSecretKey:   fakecloud.DefaultSWRSecretKey,
-		envHWSWREndpoint: url,
-		envHWIAMEndpoint: url,
+		ExpectError: regexp.MustCompile(`(?s)credentials missing.*secret_key \(HW_SECRET_KEY\)`),
 	}
-
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(env),
-		Steps: []resource.TestStep{{
-			Config: `
-data "registry_swr_tags" "test" {
-  namespace  = "team"
-  repository = "web"
-}`,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags"), knownvalue.ListSizeExact(1001)),
-			},
-		}},
-	})
 }
 
 // TestSWRTagsDrift: an unchanged repository plans nothing; a tag moved to a

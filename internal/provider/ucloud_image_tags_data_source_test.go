@@ -111,57 +111,52 @@ func tfStringOf(t *testing.T, v tftypes.Value) string {
 	return s
 }
 
-func TestUCloudImageTagsEveryAttribute(t *testing.T) {
-	t.Parallel()
-	fc, url := startFake(t)
+func ucloudImageTagsEveryAttribute(t *testing.T, fc *fakecloud.Cloud, url string) resource.TestStep {
 	// v1.0.0 … v1.0.9: v1.0.4 has "Digest": "", v1.0.9 no Digest key at all;
 	// v1.0.3 shares its second with v1.0.2, v1.0.7 with v1.0.6.
 	fc.UHub.GenerateImageTags("shop", "api", 10)
 
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(nil),
-		Steps: []resource.TestStep{{
-			Config: ucloudImageTagsConfig(url, `
+	return resource.TestStep{
+		Config: ucloudImageTagsConfig(url, `
   repo_name  = "shop"
   image_name = "api"
   timeouts { read = "2m" }`),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("id"), knownvalue.StringExact("shop/api")),
-				statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("repo_name"), knownvalue.StringExact("shop")),
-				statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("image_name"), knownvalue.StringExact("api")),
-				statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("project_id"), knownvalue.Null()),
-				statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("tag_regex"), knownvalue.Null()),
-				statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("timeouts"), knownvalue.ObjectExact(map[string]knownvalue.Check{
-					"read": knownvalue.StringExact("2m"),
-				})),
-				statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(10)),
-				statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("tags"), expectUHubTags(t, fc, "shop", "api", generatedTagNames(0, 10)...)),
-				statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("latest"),
-					knownvalue.ObjectExact(uhubTagAttrs("shop", "api", uhubTagOf(t, fc, "shop", "api", "v1.0.9")))),
-				// Independently of the fake's data: the newest tag, sent with
-				// no Digest key, and the one sent with "Digest": "" both have
-				// null digest and pinned_path; v1.0.8 is pinned.
-				statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("latest"), knownvalue.ObjectExact(map[string]knownvalue.Check{
-					"tag":         knownvalue.StringExact("v1.0.9"),
-					"digest":      knownvalue.Null(),
-					"update_time": knownvalue.StringExact("2024-03-01T00:09:00Z"),
-					"path":        knownvalue.StringExact("uhub.service.ucloud.cn/shop/api:v1.0.9"),
-					"pinned_path": knownvalue.Null(),
-				})),
-				statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("tags").AtSliceIndex(5), knownvalue.ObjectExact(map[string]knownvalue.Check{
-					"tag":         knownvalue.StringExact("v1.0.4"),
-					"digest":      knownvalue.Null(),
-					"update_time": knownvalue.StringExact("2024-03-01T00:04:00Z"),
-					"path":        knownvalue.StringExact("uhub.service.ucloud.cn/shop/api:v1.0.4"),
-					"pinned_path": knownvalue.Null(),
-				})),
-				statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("tags").AtSliceIndex(1).AtMapKey("pinned_path"),
-					knownvalue.StringRegexp(regexp.MustCompile(`^uhub\.service\.ucloud\.cn/shop/api@sha256:[0-9a-f]{64}$`))),
-				statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("tags").AtSliceIndex(1).AtMapKey("update_time"),
-					knownvalue.StringExact("2024-03-01T00:08:00Z")),
-			},
-		}},
-	})
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("id"), knownvalue.StringExact("shop/api")),
+			statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("repo_name"), knownvalue.StringExact("shop")),
+			statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("image_name"), knownvalue.StringExact("api")),
+			statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("project_id"), knownvalue.Null()),
+			statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("tag_regex"), knownvalue.Null()),
+			statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("timeouts"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+				"read": knownvalue.StringExact("2m"),
+			})),
+			statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(10)),
+			statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("tags"), expectUHubTags(t, fc, "shop", "api", generatedTagNames(0, 10)...)),
+			statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("latest"),
+				knownvalue.ObjectExact(uhubTagAttrs("shop", "api", uhubTagOf(t, fc, "shop", "api", "v1.0.9")))),
+			// Independently of the fake's data: the newest tag, sent with
+			// no Digest key, and the one sent with "Digest": "" both have
+			// null digest and pinned_path; v1.0.8 is pinned.
+			statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("latest"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+				"tag":         knownvalue.StringExact("v1.0.9"),
+				"digest":      knownvalue.Null(),
+				"update_time": knownvalue.StringExact("2024-03-01T00:09:00Z"),
+				"path":        knownvalue.StringExact("uhub.service.ucloud.cn/shop/api:v1.0.9"),
+				"pinned_path": knownvalue.Null(),
+			})),
+			statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("tags").AtSliceIndex(5), knownvalue.ObjectExact(map[string]knownvalue.Check{
+				"tag":         knownvalue.StringExact("v1.0.4"),
+				"digest":      knownvalue.Null(),
+				"update_time": knownvalue.StringExact("2024-03-01T00:04:00Z"),
+				"path":        knownvalue.StringExact("uhub.service.ucloud.cn/shop/api:v1.0.4"),
+				"pinned_path": knownvalue.Null(),
+			})),
+			statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("tags").AtSliceIndex(1).AtMapKey("pinned_path"),
+				knownvalue.StringRegexp(regexp.MustCompile(`^uhub\.service\.ucloud\.cn/shop/api@sha256:[0-9a-f]{64}$`))),
+			statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("tags").AtSliceIndex(1).AtMapKey("update_time"),
+				knownvalue.StringExact("2024-03-01T00:08:00Z")),
+		},
+	}
 }
 
 // TestUCloudImageTagsTieBreak: tags pushed in the same second are listed
@@ -221,11 +216,9 @@ func seedUHubTies(fc *fakecloud.Cloud) {
 	}
 }
 
-// TestUCloudImageTagsManyPages: every page of a listing the fake caps at 20
+// ucloudImageTagsManyPages: every page of a listing the fake caps at 20
 // tags a page, in the documented order, in ceil(N/20) requests.
-func TestUCloudImageTagsManyPages(t *testing.T) {
-	t.Parallel()
-	fc, url := startFake(t)
+func ucloudImageTagsManyPages(t *testing.T, fc *fakecloud.Cloud, url string) resource.TestStep {
 	const n = 253
 	fc.UHub.GenerateImageTags("shop", "api", n)
 
@@ -252,19 +245,16 @@ func TestUCloudImageTagsManyPages(t *testing.T) {
 		}
 	}
 
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(nil),
-		Steps: []resource.TestStep{{
-			Config: ucloudImageTagsConfig(url, `
+	return resource.TestStep{
+		Config: ucloudImageTagsConfig(url, `
   repo_name  = "shop"
   image_name = "api"`),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(n)),
-				statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("tags"), expectUHubTags(t, fc, "shop", "api", want...)),
-				statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("latest").AtMapKey("tag"), knownvalue.StringExact("v1.25.2")),
-			},
-		}},
-	})
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(n)),
+			statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("tags"), expectUHubTags(t, fc, "shop", "api", want...)),
+			statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("latest").AtMapKey("tag"), knownvalue.StringExact("v1.25.2")),
+		},
+	}
 }
 
 func TestUCloudImageTagsTagRegex(t *testing.T) {
@@ -329,6 +319,16 @@ func TestUCloudImageTagsErrors(t *testing.T) {
 			step("repo_name = \"shop\"\nimage_name = \"api\"\nproject_id = \"org-missing\"",
 				`UCloud UHub GetImageTag failed`, `code 292: Project not exist`, `Check project_id / UCLOUD_PROJECT_ID`),
 		},
+	})
+}
+
+// TestUCloudImageTagsReads: every one-step read that succeeds, each
+// against a fake of its own, in one Terraform run.
+func TestUCloudImageTagsReads(t *testing.T) {
+	t.Parallel()
+	runStepCases(t, []stepCase{
+		{name: "every attribute", step: ucloudImageTagsEveryAttribute},
+		{name: "many pages", step: ucloudImageTagsManyPages},
 	})
 }
 

@@ -91,9 +91,7 @@ func spyUHub(fc *fakecloud.Cloud) *requestSpy {
 	return spyRequests(fc, func(_ *http.Request, p url.Values) bool { return p.Get("Action") == "GetRepoImage" })
 }
 
-func TestUCloudRepoImagesEveryAttribute(t *testing.T) {
-	t.Parallel()
-	fc, url := startFake(t)
+func ucloudRepoImagesEveryAttribute(t *testing.T, fc *fakecloud.Cloud, url string) resource.TestStep {
 	// Images 3, 4 and 5 share their update second, as do 0, 1 and 2; the fake
 	// sends each image's times as a unix number, a numeric string or a
 	// Beijing-time date-time string, picked by name, so six images mix them.
@@ -103,43 +101,38 @@ func TestUCloudRepoImagesEveryAttribute(t *testing.T) {
 		want = append(want, expectUHubImage(uhubImage(t, fc, "shop", name)))
 	}
 
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(nil),
-		Steps: []resource.TestStep{{
-			Config: ucloudRepoImagesConfig(url, `
+	return resource.TestStep{
+		Config: ucloudRepoImagesConfig(url, `
   repo_name = "shop"
   timeouts { read = "2m" }`),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("id"), knownvalue.StringExact("shop")),
-				statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("repo_name"), knownvalue.StringExact("shop")),
-				statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("project_id"), knownvalue.Null()),
-				statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("name_regex"), knownvalue.Null()),
-				statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(6)),
-				statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("images"), knownvalue.ListExact(want)),
-				statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("latest"), want[0]),
-				// Independently of the fake's data: image 3 was updated one
-				// minute after the epoch, created four days before.
-				statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("images").AtSliceIndex(0), knownvalue.ObjectExact(map[string]knownvalue.Check{
-					"image_name":  knownvalue.StringExact("image-00003"),
-					"repo_name":   knownvalue.StringExact("shop"),
-					"pull_count":  knownvalue.Int64Exact(111),
-					"create_time": knownvalue.StringExact("2024-02-26T00:01:00Z"),
-					"update_time": knownvalue.StringExact("2024-03-01T00:01:00Z"),
-					"latest_tag":  knownvalue.StringExact("v1.3.0"),
-					"latest_path": knownvalue.StringExact("uhub.service.ucloud.cn/shop/image-00003:v1.3.0"),
-				})),
-			},
-		}},
-	})
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("id"), knownvalue.StringExact("shop")),
+			statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("repo_name"), knownvalue.StringExact("shop")),
+			statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("project_id"), knownvalue.Null()),
+			statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("name_regex"), knownvalue.Null()),
+			statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(6)),
+			statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("images"), knownvalue.ListExact(want)),
+			statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("latest"), want[0]),
+			// Independently of the fake's data: image 3 was updated one
+			// minute after the epoch, created four days before.
+			statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("images").AtSliceIndex(0), knownvalue.ObjectExact(map[string]knownvalue.Check{
+				"image_name":  knownvalue.StringExact("image-00003"),
+				"repo_name":   knownvalue.StringExact("shop"),
+				"pull_count":  knownvalue.Int64Exact(111),
+				"create_time": knownvalue.StringExact("2024-02-26T00:01:00Z"),
+				"update_time": knownvalue.StringExact("2024-03-01T00:01:00Z"),
+				"latest_tag":  knownvalue.StringExact("v1.3.0"),
+				"latest_path": knownvalue.StringExact("uhub.service.ucloud.cn/shop/image-00003:v1.3.0"),
+			})),
+		},
+	}
 }
 
-// TestUCloudRepoImagesWithoutLatestTag: an image UHub reports with no
+// ucloudRepoImagesWithoutLatestTag: an image UHub reports with no
 // LatestTag (and, as in UCloud's own example, no RepoName) gets a null
 // latest_path rather than an address that would mean ":latest", and a
 // null latest_tag: the provider's one rule, null when UHub gave nothing.
-func TestUCloudRepoImagesWithoutLatestTag(t *testing.T) {
-	t.Parallel()
-	fc, url := startFake(t)
+func ucloudRepoImagesWithoutLatestTag(t *testing.T, fc *fakecloud.Cloud, url string) resource.TestStep {
 	fc.UHub.Inject(1000, fakecloud.StatusFault(http.StatusOK, map[string]string{"X-UCLOUD-REQUEST-UUID": "fixed"}, `{
   "RetCode": 0, "Action": "GetRepoImageResponse", "TotalCount": 2,
   "ImageSet": [
@@ -147,41 +140,36 @@ func TestUCloudRepoImagesWithoutLatestTag(t *testing.T) {
     {"ImageName": "tagged", "RepoName": "shop", "PullCount": 7, "CreateTime": "2024-03-01 08:00:00", "UpdateTime": "2024-03-01T09:00:00+08:00", "LatestTag": "v2"}
   ]}`))
 
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(nil),
-		Steps: []resource.TestStep{{
-			Config: ucloudRepoImagesConfig(url, `repo_name = "shop"`),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(2)),
-				statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("images"), knownvalue.ListExact([]knownvalue.Check{
-					knownvalue.ObjectExact(map[string]knownvalue.Check{
-						"image_name":  knownvalue.StringExact("tagged"),
-						"repo_name":   knownvalue.StringExact("shop"),
-						"pull_count":  knownvalue.Int64Exact(7),
-						"create_time": knownvalue.StringExact("2024-03-01T08:00:00Z"),
-						"update_time": knownvalue.StringExact("2024-03-01T01:00:00Z"),
-						"latest_tag":  knownvalue.StringExact("v2"),
-						"latest_path": knownvalue.StringExact("uhub.service.ucloud.cn/shop/tagged:v2"),
-					}),
-					knownvalue.ObjectExact(map[string]knownvalue.Check{
-						"image_name":  knownvalue.StringExact("bare"),
-						"repo_name":   knownvalue.StringExact("shop"),
-						"pull_count":  knownvalue.Int64Exact(0),
-						"create_time": knownvalue.StringExact("2024-03-01T00:00:00Z"),
-						"update_time": knownvalue.StringExact("2024-03-01T00:00:00Z"),
-						"latest_tag":  knownvalue.Null(),
-						"latest_path": knownvalue.Null(),
-					}),
-				})),
-				statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("latest").AtMapKey("image_name"), knownvalue.StringExact("tagged")),
-			},
-		}},
-	})
+	return resource.TestStep{
+		Config: ucloudRepoImagesConfig(url, `repo_name = "shop"`),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(2)),
+			statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("images"), knownvalue.ListExact([]knownvalue.Check{
+				knownvalue.ObjectExact(map[string]knownvalue.Check{
+					"image_name":  knownvalue.StringExact("tagged"),
+					"repo_name":   knownvalue.StringExact("shop"),
+					"pull_count":  knownvalue.Int64Exact(7),
+					"create_time": knownvalue.StringExact("2024-03-01T08:00:00Z"),
+					"update_time": knownvalue.StringExact("2024-03-01T01:00:00Z"),
+					"latest_tag":  knownvalue.StringExact("v2"),
+					"latest_path": knownvalue.StringExact("uhub.service.ucloud.cn/shop/tagged:v2"),
+				}),
+				knownvalue.ObjectExact(map[string]knownvalue.Check{
+					"image_name":  knownvalue.StringExact("bare"),
+					"repo_name":   knownvalue.StringExact("shop"),
+					"pull_count":  knownvalue.Int64Exact(0),
+					"create_time": knownvalue.StringExact("2024-03-01T00:00:00Z"),
+					"update_time": knownvalue.StringExact("2024-03-01T00:00:00Z"),
+					"latest_tag":  knownvalue.Null(),
+					"latest_path": knownvalue.Null(),
+				}),
+			})),
+			statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("latest").AtMapKey("image_name"), knownvalue.StringExact("tagged")),
+		},
+	}
 }
 
-func TestUCloudRepoImagesManyPagesInOrder(t *testing.T) {
-	t.Parallel()
-	fc, url := startFake(t)
+func ucloudRepoImagesManyPagesInOrder(t *testing.T, fc *fakecloud.Cloud, url string) resource.TestStep {
 	const n = 253 // 13 pages at the fake's cap of 20
 	fc.UHub.GenerateImages("shop", n)
 	spy := spyUHub(fc)
@@ -213,59 +201,56 @@ func TestUCloudRepoImagesManyPagesInOrder(t *testing.T) {
 	at := func(i int, name string) statecheck.StateCheck {
 		return statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("images").AtSliceIndex(i).AtMapKey("image_name"), knownvalue.StringExact(name))
 	}
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(nil),
-		Steps: []resource.TestStep{{
-			Config: ucloudRepoImagesConfig(url, `repo_name = "shop"`),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(n)),
-				statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("images"), knownvalue.ListSizeExact(n)),
-				statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("images"), listOf("image_name", names...)),
-				at(0, "image-00252"),
-				statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("latest"), expectUHubImage(uhubImage(t, fc, "shop", "image-00252"))),
-				at(1, "image-00249"),
-				at(2, "image-00250"),
-				at(3, "image-00251"),
-				at(4, "image-00246"),
-				at(n-3, "image-00000"),
-				at(n-2, "image-00001"),
-				at(n-1, "image-00002"),
-				statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("images").AtSliceIndex(0).AtMapKey("update_time"), knownvalue.StringExact("2024-03-01T01:24:00Z")),
-				statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("images").AtSliceIndex(0).AtMapKey("latest_path"), knownvalue.StringExact("uhub.service.ucloud.cn/shop/image-00252:v1.252.0")),
-				statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("images").AtSliceIndex(n-1).AtMapKey("update_time"), knownvalue.StringExact("2024-03-01T00:00:00Z")),
-			},
-			Check: func(*terraform.State) error {
-				// Every read asks for 100 from offset 0, gets the fake's 20,
-				// then fetches the 12 other pages 20 at a time.
-				params := spy.all()
-				reads := 0
-				offsets := map[string]int{}
-				for _, p := range params {
-					if p.Get("RepoName") != "shop" {
-						return fmt.Errorf("request for repository %q", p.Get("RepoName"))
-					}
-					offsets[p.Get("Offset")]++
-					if p.Get("Offset") == "0" {
-						reads++
-						if p.Get("Limit") != "100" {
-							return fmt.Errorf("first page asked Limit=%s, want 100", p.Get("Limit"))
-						}
-					} else if p.Get("Limit") != "20" {
-						return fmt.Errorf("page at Offset=%s asked Limit=%s, want 20", p.Get("Offset"), p.Get("Limit"))
-					}
+	return resource.TestStep{
+		Config: ucloudRepoImagesConfig(url, `repo_name = "shop"`),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(n)),
+			statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("images"), knownvalue.ListSizeExact(n)),
+			statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("images"), listOf("image_name", names...)),
+			at(0, "image-00252"),
+			statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("latest"), expectUHubImage(uhubImage(t, fc, "shop", "image-00252"))),
+			at(1, "image-00249"),
+			at(2, "image-00250"),
+			at(3, "image-00251"),
+			at(4, "image-00246"),
+			at(n-3, "image-00000"),
+			at(n-2, "image-00001"),
+			at(n-1, "image-00002"),
+			statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("images").AtSliceIndex(0).AtMapKey("update_time"), knownvalue.StringExact("2024-03-01T01:24:00Z")),
+			statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("images").AtSliceIndex(0).AtMapKey("latest_path"), knownvalue.StringExact("uhub.service.ucloud.cn/shop/image-00252:v1.252.0")),
+			statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("images").AtSliceIndex(n-1).AtMapKey("update_time"), knownvalue.StringExact("2024-03-01T00:00:00Z")),
+		},
+		Check: func(*terraform.State) error {
+			// Every read asks for 100 from offset 0, gets the fake's 20,
+			// then fetches the 12 other pages 20 at a time.
+			params := spy.all()
+			reads := 0
+			offsets := map[string]int{}
+			for _, p := range params {
+				if p.Get("RepoName") != "shop" {
+					return fmt.Errorf("request for repository %q", p.Get("RepoName"))
 				}
-				if reads == 0 || len(params) != 13*reads || len(offsets) != 13 {
-					return fmt.Errorf("%d requests at %d offsets for %d listings, want 13 pages each", len(params), len(offsets), reads)
-				}
-				for off := 20; off < n; off += 20 {
-					if offsets[fmt.Sprint(off)] != reads {
-						return fmt.Errorf("offset %d asked %d times in %d listings", off, offsets[fmt.Sprint(off)], reads)
+				offsets[p.Get("Offset")]++
+				if p.Get("Offset") == "0" {
+					reads++
+					if p.Get("Limit") != "100" {
+						return fmt.Errorf("first page asked Limit=%s, want 100", p.Get("Limit"))
 					}
+				} else if p.Get("Limit") != "20" {
+					return fmt.Errorf("page at Offset=%s asked Limit=%s, want 20", p.Get("Offset"), p.Get("Limit"))
 				}
-				return nil
-			},
-		}},
-	})
+			}
+			if reads == 0 || len(params) != 13*reads || len(offsets) != 13 {
+				return fmt.Errorf("%d requests at %d offsets for %d listings, want 13 pages each", len(params), len(offsets), reads)
+			}
+			for off := 20; off < n; off += 20 {
+				if offsets[fmt.Sprint(off)] != reads {
+					return fmt.Errorf("offset %d asked %d times in %d listings", off, offsets[fmt.Sprint(off)], reads)
+				}
+			}
+			return nil
+		},
+	}
 }
 
 func TestUCloudRepoImagesNameRegex(t *testing.T) {
@@ -357,23 +342,61 @@ data "registry_ucloud_repo_images" "test" {
 	})
 }
 
-func TestUCloudRepoImagesEmptyRepository(t *testing.T) {
-	t.Parallel()
-	fc, url := startFake(t)
+func ucloudRepoImagesEmptyRepository(t *testing.T, fc *fakecloud.Cloud, url string) resource.TestStep {
 	fc.UHub.CreateRepository("empty")
 
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(nil),
-		Steps: []resource.TestStep{{
-			Config: ucloudRepoImagesConfig(url, `repo_name = "empty"`),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("id"), knownvalue.StringExact("empty")),
-				statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(0)),
-				statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("images"), knownvalue.ListExact([]knownvalue.Check{})),
-				statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("latest"), knownvalue.Null()),
+	return resource.TestStep{
+		Config: ucloudRepoImagesConfig(url, `repo_name = "empty"`),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("id"), knownvalue.StringExact("empty")),
+			statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(0)),
+			statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("images"), knownvalue.ListExact([]knownvalue.Check{})),
+			statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("latest"), knownvalue.Null()),
+		},
+	}
+}
+
+// TestUCloudRepoImagesReads: every one-step read that succeeds, each
+// against a fake of its own, in one Terraform run.
+func TestUCloudRepoImagesReads(t *testing.T) {
+	t.Parallel()
+	runStepCases(t, []stepCase{
+		{name: "every attribute", step: ucloudRepoImagesEveryAttribute},
+		{name: "without a latest tag", step: ucloudRepoImagesWithoutLatestTag},
+		{name: "many pages in order", step: ucloudRepoImagesManyPagesInOrder},
+		{name: "an empty repository", step: ucloudRepoImagesEmptyRepository},
+		{
+			name: "credentials, project and endpoint from the environment",
+			env: func(url string) testEnv {
+				return testEnv{
+					envUCloudPublicKey:  fakecloud.DefaultUCloudPublicKey,
+					envUCloudPrivateKey: fakecloud.DefaultUCloudPrivateKey,
+					envUCloudProjectID:  fakecloud.DefaultUCloudProjectID,
+					envUCloudEndpoint:   url,
+				}
 			},
-		}},
+			step: func(_ *testing.T, fc *fakecloud.Cloud, _ string) resource.TestStep {
+				fc.UHub.GenerateImages("shop", 45)
+				spy := spyUHub(fc)
+				return resource.TestStep{
+					Config: `data "registry_ucloud_repo_images" "test" { repo_name = "shop" }`,
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("images"), knownvalue.ListSizeExact(45)),
+					},
+					Check: spy.expect(map[string]string{"ProjectId": fakecloud.DefaultUCloudProjectID, "PublicKey": fakecloud.DefaultUCloudPublicKey}),
+				}
+			},
+		},
 	})
+}
+
+// TestUCloudRepoImagesFailures: every one-step read that must fail, and
+// how, in one Terraform run.
+func TestUCloudRepoImagesFailures(t *testing.T) {
+	t.Parallel()
+	runStepCases(t, append(ucloudRepoImagesMissingCredentials(),
+		stepCase{name: "a wrong private key names the argument", step: ucloudRepoImagesWrongPrivateKey},
+	))
 }
 
 func TestUCloudRepoImagesRejectsBadInputAtPlan(t *testing.T) {
@@ -394,22 +417,17 @@ func TestUCloudRepoImagesRejectsBadInputAtPlan(t *testing.T) {
 	expectPlanErrors(t, ucloudProviderConfig(url, fakecloud.DefaultUCloudPrivateKey), "registry_ucloud_repo_images", cases)
 }
 
-func TestUCloudRepoImagesWrongPrivateKeyNamesTheArgument(t *testing.T) {
-	t.Parallel()
-	fc, url := startFake(t)
+func ucloudRepoImagesWrongPrivateKey(t *testing.T, fc *fakecloud.Cloud, url string) resource.TestStep {
 	fc.UHub.GenerateImages("shop", 2)
 
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(nil),
-		Steps: []resource.TestStep{{
-			Config: ucloudProviderConfig(url, "not-the-private-key") + `
+	return resource.TestStep{
+		Config: ucloudProviderConfig(url, "not-the-private-key") + `
 data "registry_ucloud_repo_images" "test" {
   repo_name = "shop"
 }`,
-			ExpectError: regexp.MustCompile(`(?s)UCloud\s+UHub\s+GetRepoImage\s+failed.*code\s+171:\s+Signature\s+VerifyAC\s+Error\s+` +
-				`\(HTTP\s+200,\s+request\s+ID\s+[0-9a-f]{8}-fa6e-.*Check\s+private_key\s+/\s+UCLOUD_PRIVATE_KEY:\s+it\s+is\s+not\s+the\s+one\s+paired`),
-		}},
-	})
+		ExpectError: regexp.MustCompile(`(?s)UCloud\s+UHub\s+GetRepoImage\s+failed.*code\s+171:\s+Signature\s+VerifyAC\s+Error\s+` +
+			`\(HTTP\s+200,\s+request\s+ID\s+[0-9a-f]{8}-fa6e-.*Check\s+private_key\s+/\s+UCLOUD_PRIVATE_KEY:\s+it\s+is\s+not\s+the\s+one\s+paired`),
+	}
 }
 
 // TestUCloudRepoImagesErrors: each RetCode a user can fix gets a diagnostic
@@ -515,14 +533,12 @@ func TestUCloudReadErrorSaysItOnce(t *testing.T) {
 	}
 }
 
-func TestUCloudRepoImagesMissingCredentials(t *testing.T) {
-	t.Parallel()
-	_, url := startFake(t)
-
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(nil),
-		Steps: []resource.TestStep{
-			{
+// ucloudRepoImagesMissingCredentials are the reads without a private key,
+// and without any key: the diagnostic names what is missing.
+func ucloudRepoImagesMissingCredentials() []stepCase {
+	return []stepCase{
+		{name: "no private key", step: func(_ *testing.T, _ *fakecloud.Cloud, url string) resource.TestStep {
+			return resource.TestStep{
 				Config: fmt.Sprintf(`
 provider "registry" {
   ucloud {
@@ -536,8 +552,10 @@ data "registry_ucloud_repo_images" "test" {
 }`, url, fakecloud.DefaultUCloudPublicKey),
 				ExpectError: regexp.MustCompile(`(?s)UCloud\s+UHub\s+credentials\s+missing.*ucloud\s+block\s+has\s+no\s+private_key\s+\(UCLOUD_PRIVATE_KEY\)\.\s+` +
 					`Set\s+it\s+in\s+the\s+provider\s+"registry"\s+ucloud\s+block,\s+or\s+set\s+the\s+environment\s+variable\s+named\s+in\s+parentheses\.`),
-			},
-			{
+			}
+		}},
+		{name: "no keys at all", step: func(*testing.T, *fakecloud.Cloud, string) resource.TestStep {
+			return resource.TestStep{
 				Config: `
 provider "registry" {}
 data "registry_ucloud_repo_images" "test" {
@@ -545,35 +563,9 @@ data "registry_ucloud_repo_images" "test" {
 }`,
 				ExpectError: regexp.MustCompile(`(?s)UCloud\s+UHub\s+credentials\s+missing.*public_key\s+\(UCLOUD_PUBLIC_KEY\),\s+nor\s+private_key\s+\(UCLOUD_PRIVATE_KEY\)\.\s+` +
 					`Set\s+them\s+in\s+the\s+provider\s+"registry"\s+ucloud\s+block,\s+or\s+set\s+the\s+environment\s+variables\s+named\s+in\s+parentheses\.`),
-			},
-		},
-	})
-}
-
-// TestUCloudRepoImagesFromEnvironment: keys, project and endpoint from
-// UCLOUD_* variables, no ucloud block at all.
-func TestUCloudRepoImagesFromEnvironment(t *testing.T) {
-	t.Parallel()
-	fc, url := startFake(t)
-	fc.UHub.GenerateImages("shop", 45)
-	spy := spyUHub(fc)
-	env := testEnv{
-		envUCloudPublicKey:  fakecloud.DefaultUCloudPublicKey,
-		envUCloudPrivateKey: fakecloud.DefaultUCloudPrivateKey,
-		envUCloudProjectID:  fakecloud.DefaultUCloudProjectID,
-		envUCloudEndpoint:   url,
-	}
-
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(env),
-		Steps: []resource.TestStep{{
-			Config: `data "registry_ucloud_repo_images" "test" { repo_name = "shop" }`,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("images"), knownvalue.ListSizeExact(45)),
-			},
-			Check: spy.expect(map[string]string{"ProjectId": fakecloud.DefaultUCloudProjectID, "PublicKey": fakecloud.DefaultUCloudPublicKey}),
+			}
 		}},
-	})
+	}
 }
 
 // TestUCloudRepoImagesThrottled: RetCode 153 (in an HTTP 200) within
