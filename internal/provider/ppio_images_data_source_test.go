@@ -234,81 +234,80 @@ func ppioManyPagesInOrder(t *testing.T, fc *fakecloud.Cloud, url string) resourc
 	}
 }
 
-func TestPPIOImagesFilters(t *testing.T) {
-	t.Parallel()
-	fc, url := startFake(t)
-	// pytorch-0…4 are images 0, 7, 14, 21 and 28: base, community, private,
-	// base, community; created in that order.
-	fc.PPIO.GenerateImages(30)
-	spy := spyPPIO(fc)
+func ppioFilters() []stepCase {
+	step := func(i int) func(*testing.T, *fakecloud.Cloud, string) resource.TestStep {
+		return func(t *testing.T, fc *fakecloud.Cloud, url string) resource.TestStep {
+			// pytorch-0…4 are images 0, 7, 14, 21 and 28: base, community, private,
+			// base, community; created in that order.
+			fc.PPIO.GenerateImages(30)
+			spy := spyPPIO(fc)
 
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(nil),
-		Steps: []resource.TestStep{
-			{
-				PreConfig: spy.reset,
-				Config:    ppioImagesConfig(url, `name = "pytorch"`),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("id"), knownvalue.StringExact("ppio-images?name=pytorch")),
-					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), listOf("name", "pytorch-4", "pytorch-3", "pytorch-2", "pytorch-1", "pytorch-0")),
+			return []resource.TestStep{
+				{
+					Config: ppioImagesConfig(url, `name = "pytorch"`),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("id"), knownvalue.StringExact("ppio-images?name=pytorch")),
+						statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), listOf("name", "pytorch-4", "pytorch-3", "pytorch-2", "pytorch-1", "pytorch-0")),
+					},
+					Check: spy.expect(map[string]string{"name": "pytorch", "type": ""}),
 				},
-				Check: spy.expect(map[string]string{"name": "pytorch", "type": ""}),
-			},
-			{
-				PreConfig: spy.reset,
-				Config: ppioImagesConfig(url, `
+				{
+					Config: ppioImagesConfig(url, `
   type = "base"
   name = "pytorch"`),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("id"), knownvalue.StringExact("ppio-images?type=base&name=pytorch")),
-					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), listOf("name", "pytorch-3", "pytorch-0")),
-					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images").AtSliceIndex(0).AtMapKey("type"), knownvalue.StringExact("base")),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("id"), knownvalue.StringExact("ppio-images?type=base&name=pytorch")),
+						statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), listOf("name", "pytorch-3", "pytorch-0")),
+						statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images").AtSliceIndex(0).AtMapKey("type"), knownvalue.StringExact("base")),
+					},
+					Check: spy.expect(map[string]string{"name": "pytorch", "type": "base"}),
 				},
-				Check: spy.expect(map[string]string{"name": "pytorch", "type": "base"}),
-			},
-			{
-				PreConfig: spy.reset,
-				Config:    ppioImagesConfig(url, `type = "community"`),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("id"), knownvalue.StringExact("ppio-images?type=community")),
-					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), knownvalue.ListSizeExact(10)),
-					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images").AtSliceIndex(0), knownvalue.ObjectPartial(map[string]knownvalue.Check{
-						"name": knownvalue.StringExact("pytorch-4"), "type": knownvalue.StringExact("community"),
-					})),
-					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images").AtSliceIndex(9).AtMapKey("type"), knownvalue.StringExact("community")),
+				{
+					Config: ppioImagesConfig(url, `type = "community"`),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("id"), knownvalue.StringExact("ppio-images?type=community")),
+						statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), knownvalue.ListSizeExact(10)),
+						statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images").AtSliceIndex(0), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+							"name": knownvalue.StringExact("pytorch-4"), "type": knownvalue.StringExact("community"),
+						})),
+						statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images").AtSliceIndex(9).AtMapKey("type"), knownvalue.StringExact("community")),
+					},
+					Check: spy.expect(map[string]string{"name": "", "type": "community"}),
 				},
-				Check: spy.expect(map[string]string{"name": "", "type": "community"}),
-			},
-			{
-				// name_regex is applied here, after an unfiltered listing.
-				PreConfig: spy.reset,
-				Config:    ppioImagesConfig(url, `name_regex = "^pytorch-[0-2]$"`),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("id"), knownvalue.StringExact("ppio-images?name_regex=^pytorch-[0-2]$")),
-					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), listOf("name", "pytorch-2", "pytorch-1", "pytorch-0")),
+				{
+					// name_regex is applied here, after an unfiltered listing.
+					Config: ppioImagesConfig(url, `name_regex = "^pytorch-[0-2]$"`),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("id"), knownvalue.StringExact("ppio-images?name_regex=^pytorch-[0-2]$")),
+						statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), listOf("name", "pytorch-2", "pytorch-1", "pytorch-0")),
+					},
+					Check: spy.expect(map[string]string{"name": "", "type": ""}),
 				},
-				Check: spy.expect(map[string]string{"name": "", "type": ""}),
-			},
-			{
-				PreConfig: spy.reset,
-				Config: ppioImagesConfig(url, `
+				{
+					Config: ppioImagesConfig(url, `
   name       = "torch"
   name_regex = "-[34]$"`),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("id"), knownvalue.StringExact("ppio-images?name=torch&name_regex=-[34]$")),
-					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), listOf("name", "pytorch-4", "pytorch-3")),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("id"), knownvalue.StringExact("ppio-images?name=torch&name_regex=-[34]$")),
+						statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), listOf("name", "pytorch-4", "pytorch-3")),
+					},
+					Check: spy.expect(map[string]string{"name": "torch"}),
 				},
-				Check: spy.expect(map[string]string{"name": "torch"}),
-			},
-		},
-	})
+			}[i]
+		}
+	}
+	cases := make([]stepCase, 5)
+	for i := range cases {
+		cases[i] = stepCase{name: fmt.Sprintf("filters %d of 5", i+1), step: step(i)}
+	}
+	return cases
 }
 
 // TestPPIOImagesReads: every one-step read that succeeds, each against a
 // fake of its own, in one Terraform run.
 func TestPPIOImagesReads(t *testing.T) {
 	t.Parallel()
-	runStepCases(t, []stepCase{
+	runStepCases(t, append(ppioFilters(), []stepCase{
 		{name: "every attribute", step: ppioEveryAttribute},
 		{name: "without status", step: ppioWithoutStatus},
 		{name: "many pages in order", step: ppioManyPagesInOrder},
@@ -359,7 +358,7 @@ func TestPPIOImagesReads(t *testing.T) {
 				},
 			}
 		}},
-	})
+	}...))
 }
 
 // TestPPIOImagesFailures: every one-step read that must fail, and how, in

@@ -148,79 +148,90 @@ func TestSWRTagTieBreak(t *testing.T) {
 	}
 }
 
-func TestSWRTagEveryAttribute(t *testing.T) {
+// TestSWRTagReads: the one-step reads of registry_swr_tag that succeed, each
+// against a fake of its own, in one Terraform run.
+func TestSWRTagReads(t *testing.T) {
 	t.Parallel()
-	fc, url := startFake(t)
-	fc.SWR.GenerateTags("team", "apps/web", 3)
-	want := func(tag string, withManifest bool) map[string]knownvalue.Check {
-		ft, ok := fc.SWR.Tag("team", "apps/web", tag)
-		if !ok {
-			t.Fatalf("fake has no tag %s", tag)
-		}
-		var manifest knownvalue.Check = knownvalue.Null()
-		if withManifest {
-			manifest = knownvalue.StringExact(ft.Manifest)
-		}
-		return map[string]knownvalue.Check{
-			"tag_id":        knownvalue.Int64Exact(ft.ID),
-			"repo_id":       knownvalue.Int64Exact(ft.RepoID),
-			"tag":           knownvalue.StringExact(tag),
-			"image_id":      knownvalue.StringExact(ft.ImageID),
-			"digest":        knownvalue.StringExact(ft.Digest),
-			"manifest":      manifest,
-			"schema":        knownvalue.Int64Exact(2),
-			"path":          knownvalue.StringExact("swr.cn-north-4.myhuaweicloud.com/team/apps/web:" + tag),
-			"internal_path": knownvalue.StringExact("10.125.0.198:20202/team/apps/web:" + tag),
-			"pinned_path":   knownvalue.StringExact("swr.cn-north-4.myhuaweicloud.com/team/apps/web@" + ft.Digest),
-			"size":          knownvalue.Int64Exact(ft.Size),
-			"is_trusted":    knownvalue.Bool(false),
-			"created":       knownvalue.StringExact(ft.Created.Format(time.RFC3339)),
-			"updated":       knownvalue.StringExact(ft.Updated.Format(time.RFC3339)),
-			"deleted":       knownvalue.Null(),
-			"domain_id":     knownvalue.StringExact(fakecloud.DefaultSWRDomainID),
-			"scanned":       knownvalue.Bool(ft.Scanned),
-			"tag_type":      knownvalue.Int64Exact(0),
-		}
-	}
-	checks := func(id string, attrs map[string]knownvalue.Check) []statecheck.StateCheck {
-		out := []statecheck.StateCheck{statecheck.ExpectKnownValue(swrTagAddr, tfjsonpath.New("id"), knownvalue.StringExact(id))}
-		for name, check := range attrs {
-			out = append(out, statecheck.ExpectKnownValue(swrTagAddr, tfjsonpath.New(name), check))
-		}
-		return out
-	}
+	runStepCases(t, swrTagEveryAttribute())
+}
 
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(nil),
-		Steps: []resource.TestStep{
-			{
-				// v1.0.0 and v2.0.0 share their second: v2.0.0 wins the tie.
-				Config: swrTagConfig(url, `
+func swrTagEveryAttribute() []stepCase {
+	step := func(i int) func(*testing.T, *fakecloud.Cloud, string) resource.TestStep {
+		return func(t *testing.T, fc *fakecloud.Cloud, url string) resource.TestStep {
+			fc.SWR.GenerateTags("team", "apps/web", 3)
+			want := func(tag string, withManifest bool) map[string]knownvalue.Check {
+				ft, ok := fc.SWR.Tag("team", "apps/web", tag)
+				if !ok {
+					t.Fatalf("fake has no tag %s", tag)
+				}
+				var manifest knownvalue.Check = knownvalue.Null()
+				if withManifest {
+					manifest = knownvalue.StringExact(ft.Manifest)
+				}
+				return map[string]knownvalue.Check{
+					"tag_id":        knownvalue.Int64Exact(ft.ID),
+					"repo_id":       knownvalue.Int64Exact(ft.RepoID),
+					"tag":           knownvalue.StringExact(tag),
+					"image_id":      knownvalue.StringExact(ft.ImageID),
+					"digest":        knownvalue.StringExact(ft.Digest),
+					"manifest":      manifest,
+					"schema":        knownvalue.Int64Exact(2),
+					"path":          knownvalue.StringExact("swr.cn-north-4.myhuaweicloud.com/team/apps/web:" + tag),
+					"internal_path": knownvalue.StringExact("10.125.0.198:20202/team/apps/web:" + tag),
+					"pinned_path":   knownvalue.StringExact("swr.cn-north-4.myhuaweicloud.com/team/apps/web@" + ft.Digest),
+					"size":          knownvalue.Int64Exact(ft.Size),
+					"is_trusted":    knownvalue.Bool(false),
+					"created":       knownvalue.StringExact(ft.Created.Format(time.RFC3339)),
+					"updated":       knownvalue.StringExact(ft.Updated.Format(time.RFC3339)),
+					"deleted":       knownvalue.Null(),
+					"domain_id":     knownvalue.StringExact(fakecloud.DefaultSWRDomainID),
+					"scanned":       knownvalue.Bool(ft.Scanned),
+					"tag_type":      knownvalue.Int64Exact(0),
+				}
+			}
+			checks := func(id string, attrs map[string]knownvalue.Check) []statecheck.StateCheck {
+				out := []statecheck.StateCheck{statecheck.ExpectKnownValue(swrTagAddr, tfjsonpath.New("id"), knownvalue.StringExact(id))}
+				for name, check := range attrs {
+					out = append(out, statecheck.ExpectKnownValue(swrTagAddr, tfjsonpath.New(name), check))
+				}
+				return out
+			}
+
+			return []resource.TestStep{
+				{
+					// v1.0.0 and v2.0.0 share their second: v2.0.0 wins the tie.
+					Config: swrTagConfig(url, `
   namespace  = "team"
   repository = "apps/web"`),
-				ConfigStateChecks: checks("team/apps/web", want("v2.0.0", false)),
-			},
-			{
-				Config: swrTagConfig(url, `
+					ConfigStateChecks: checks("team/apps/web", want("v2.0.0", false)),
+				},
+				{
+					Config: swrTagConfig(url, `
   namespace        = "team"
   repository       = "apps/web"
   tag              = "v0.0.0"
   include_manifest = true
   timeouts { read = "2m" }`),
-				ConfigStateChecks: checks("team/apps/web?tag=v0.0.0&include_manifest=true", want("v0.0.0", true)),
-			},
-			{
-				Config: swrTagConfig(url, `
+					ConfigStateChecks: checks("team/apps/web?tag=v0.0.0&include_manifest=true", want("v0.0.0", true)),
+				},
+				{
+					Config: swrTagConfig(url, `
   namespace          = "team"
   repository         = "apps/web"
   tag_regex          = "^v"
   version_constraint = "< 2"
   order_by           = "version"
   include_prerelease = false`),
-				ConfigStateChecks: checks(`team/apps/web?tag_regex=^v&version_constraint=< 2&order_by=version&include_prerelease=false`, want("v1.0.0", false)),
-			},
-		},
-	})
+					ConfigStateChecks: checks(`team/apps/web?tag_regex=^v&version_constraint=< 2&order_by=version&include_prerelease=false`, want("v1.0.0", false)),
+				},
+			}[i]
+		}
+	}
+	cases := make([]stepCase, 3)
+	for i := range cases {
+		cases[i] = stepCase{name: fmt.Sprintf("every-attribute %d of 3", i+1), step: step(i)}
+	}
+	return cases
 }
 
 // diagnostic matches literal parts of a diagnostic in order, however

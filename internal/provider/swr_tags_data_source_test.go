@@ -111,37 +111,41 @@ func swrTagsManyPagesInOrder(t *testing.T, fc *fakecloud.Cloud, url string) reso
 	}
 }
 
-func TestSWRTagsFilters(t *testing.T) {
-	t.Parallel()
-	fc, url := startFake(t)
-	fc.SWR.GenerateTags("team", "web", 25)
+func swrTagsFilters() []stepCase {
+	step := func(i int) func(*testing.T, *fakecloud.Cloud, string) resource.TestStep {
+		return func(t *testing.T, fc *fakecloud.Cloud, url string) resource.TestStep {
+			fc.SWR.GenerateTags("team", "web", 25)
 
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(nil),
-		Steps: []resource.TestStep{
-			{
-				Config: swrTagsConfig(url, `
+			return []resource.TestStep{
+				{
+					Config: swrTagsConfig(url, `
   namespace  = "team"
   repository = "web"
   tag_regex  = "^v1[0-4]\\.0\\.0$"`),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("id"), knownvalue.StringExact(`team/web?tag_regex=^v1[0-4]\.0\.0$`)),
-					statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(25)),
-					statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags"), listOf("tag", "v14.0.0", "v13.0.0", "v12.0.0", "v11.0.0", "v10.0.0")),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("id"), knownvalue.StringExact(`team/web?tag_regex=^v1[0-4]\.0\.0$`)),
+						statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(25)),
+						statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags"), listOf("tag", "v14.0.0", "v13.0.0", "v12.0.0", "v11.0.0", "v10.0.0")),
+					},
 				},
-			},
-			{
-				Config: swrTagsConfig(url, `
+				{
+					Config: swrTagsConfig(url, `
   namespace  = "team"
   repository = "web"
   tag        = "v2"`),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(6)),
-					statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags"), listOf("tag", "v24.0.0", "v23.0.0", "v22.0.0", "v21.0.0", "v20.0.0", "v2.0.0")),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(6)),
+						statecheck.ExpectKnownValue(swrAddr, tfjsonpath.New("tags"), listOf("tag", "v24.0.0", "v23.0.0", "v22.0.0", "v21.0.0", "v20.0.0", "v2.0.0")),
+					},
 				},
-			},
-		},
-	})
+			}[i]
+		}
+	}
+	cases := make([]stepCase, 2)
+	for i := range cases {
+		cases[i] = stepCase{name: fmt.Sprintf("filters %d of 2", i+1), step: step(i)}
+	}
+	return cases
 }
 
 func swrTagsEmptyRepository(t *testing.T, fc *fakecloud.Cloud, url string) resource.TestStep {
@@ -163,7 +167,7 @@ func swrTagsEmptyRepository(t *testing.T, fc *fakecloud.Cloud, url string) resou
 // of its own, in one Terraform run.
 func TestSWRTagsReads(t *testing.T) {
 	t.Parallel()
-	runStepCases(t, []stepCase{
+	runStepCases(t, append(swrTagsFilters(), []stepCase{
 		{name: "every attribute", step: swrTagsEveryAttribute},
 		{name: "an empty repository", step: swrTagsEmptyRepository},
 		// Three pages of 100 tags (WithSWRPageSize); SWR's own 1,000 are
@@ -197,7 +201,7 @@ data "registry_swr_tags" "test" {
 				}
 			},
 		},
-	})
+	}...))
 }
 
 // TestSWRTagsFailures: every one-step read that must fail, and how, in one

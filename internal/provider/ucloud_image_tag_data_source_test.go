@@ -121,71 +121,76 @@ func TestUCloudImageTagTieBreak(t *testing.T) {
 	}
 }
 
-func TestUCloudImageTagEveryAttribute(t *testing.T) {
+// TestUCloudImageTagReads: the one-step reads of registry_ucloud_image_tag that succeed, each
+// against a fake of its own, in one Terraform run.
+func TestUCloudImageTagReads(t *testing.T) {
 	t.Parallel()
-	fc, url := startFake(t)
-	seedUHubChoice(fc)
-	fc.UHub.AddProject("org-team")
-	checks := func(id string, args map[string]knownvalue.Check, tag string) []statecheck.StateCheck {
-		out := []statecheck.StateCheck{statecheck.ExpectKnownValue(ucloudImageTagAddr, tfjsonpath.New("id"), knownvalue.StringExact(id))}
-		for name, check := range args {
-			out = append(out, statecheck.ExpectKnownValue(ucloudImageTagAddr, tfjsonpath.New(name), check))
-		}
-		for name, check := range uhubTagAttrs("shop", "api", uhubTagOf(t, fc, "shop", "api", tag)) {
-			out = append(out, statecheck.ExpectKnownValue(ucloudImageTagAddr, tfjsonpath.New(name), check))
-		}
-		return out
-	}
-	unset := func(set map[string]knownvalue.Check) map[string]knownvalue.Check {
-		args := map[string]knownvalue.Check{
-			"repo_name": knownvalue.StringExact("shop"), "image_name": knownvalue.StringExact("api"),
-			"project_id": knownvalue.Null(), "tag_regex": knownvalue.Null(), "version_constraint": knownvalue.Null(),
-			"order_by": knownvalue.Null(), "include_prerelease": knownvalue.Null(), "timeouts": knownvalue.Null(),
-		}
-		for k, v := range set {
-			args[k] = v
-		}
-		return args
-	}
+	runStepCases(t, ucloudImageTagEveryAttribute())
+}
 
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(nil),
-		Steps: []resource.TestStep{
-			{
-				Config: ucloudImageTagConfig(url, `
+func ucloudImageTagEveryAttribute() []stepCase {
+	step := func(i int) func(*testing.T, *fakecloud.Cloud, string) resource.TestStep {
+		return func(t *testing.T, fc *fakecloud.Cloud, url string) resource.TestStep {
+			seedUHubChoice(fc)
+			fc.UHub.AddProject("org-team")
+			checks := func(id string, args map[string]knownvalue.Check, tag string) []statecheck.StateCheck {
+				out := []statecheck.StateCheck{statecheck.ExpectKnownValue(ucloudImageTagAddr, tfjsonpath.New("id"), knownvalue.StringExact(id))}
+				for name, check := range args {
+					out = append(out, statecheck.ExpectKnownValue(ucloudImageTagAddr, tfjsonpath.New(name), check))
+				}
+				for name, check := range uhubTagAttrs("shop", "api", uhubTagOf(t, fc, "shop", "api", tag)) {
+					out = append(out, statecheck.ExpectKnownValue(ucloudImageTagAddr, tfjsonpath.New(name), check))
+				}
+				return out
+			}
+			unset := func(set map[string]knownvalue.Check) map[string]knownvalue.Check {
+				args := map[string]knownvalue.Check{
+					"repo_name": knownvalue.StringExact("shop"), "image_name": knownvalue.StringExact("api"),
+					"project_id": knownvalue.Null(), "tag_regex": knownvalue.Null(), "version_constraint": knownvalue.Null(),
+					"order_by": knownvalue.Null(), "include_prerelease": knownvalue.Null(), "timeouts": knownvalue.Null(),
+				}
+				for k, v := range set {
+					args[k] = v
+				}
+				return args
+			}
+
+			return []resource.TestStep{
+				{
+					Config: ucloudImageTagConfig(url, `
   repo_name  = "shop"
   image_name = "api"`),
-				ConfigStateChecks: checks("shop/api", unset(nil), "latest"),
-			},
-			{
-				// Sent with "Digest": "": digest and pinned_path are null.
-				Config: ucloudImageTagConfig(url, `
+					ConfigStateChecks: checks("shop/api", unset(nil), "latest"),
+				},
+				{
+					// Sent with "Digest": "": digest and pinned_path are null.
+					Config: ucloudImageTagConfig(url, `
   repo_name  = "shop"
   image_name = "api"
   tag        = "v1.0.4"
   timeouts { read = "2m" }`),
-				ConfigStateChecks: append(checks("shop/api?tag=v1.0.4", unset(map[string]knownvalue.Check{
-					"timeouts": knownvalue.ObjectExact(map[string]knownvalue.Check{"read": knownvalue.StringExact("2m")}),
-				}), "v1.0.4"),
-					statecheck.ExpectKnownValue(ucloudImageTagAddr, tfjsonpath.New("digest"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(ucloudImageTagAddr, tfjsonpath.New("pinned_path"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(ucloudImageTagAddr, tfjsonpath.New("path"), knownvalue.StringExact("uhub.service.ucloud.cn/shop/api:v1.0.4")),
-					statecheck.ExpectKnownValue(ucloudImageTagAddr, tfjsonpath.New("update_time"), knownvalue.StringExact("2024-03-01T00:04:00Z")),
-				),
-			},
-			{
-				// Sent with no Digest key: the same nulls.
-				Config: ucloudImageTagConfig(url, `
+					ConfigStateChecks: append(checks("shop/api?tag=v1.0.4", unset(map[string]knownvalue.Check{
+						"timeouts": knownvalue.ObjectExact(map[string]knownvalue.Check{"read": knownvalue.StringExact("2m")}),
+					}), "v1.0.4"),
+						statecheck.ExpectKnownValue(ucloudImageTagAddr, tfjsonpath.New("digest"), knownvalue.Null()),
+						statecheck.ExpectKnownValue(ucloudImageTagAddr, tfjsonpath.New("pinned_path"), knownvalue.Null()),
+						statecheck.ExpectKnownValue(ucloudImageTagAddr, tfjsonpath.New("path"), knownvalue.StringExact("uhub.service.ucloud.cn/shop/api:v1.0.4")),
+						statecheck.ExpectKnownValue(ucloudImageTagAddr, tfjsonpath.New("update_time"), knownvalue.StringExact("2024-03-01T00:04:00Z")),
+					),
+				},
+				{
+					// Sent with no Digest key: the same nulls.
+					Config: ucloudImageTagConfig(url, `
   repo_name  = "shop"
   image_name = "api"
   tag        = "v1.0.9"`),
-				ConfigStateChecks: append(checks("shop/api?tag=v1.0.9", unset(nil), "v1.0.9"),
-					statecheck.ExpectKnownValue(ucloudImageTagAddr, tfjsonpath.New("digest"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(ucloudImageTagAddr, tfjsonpath.New("pinned_path"), knownvalue.Null()),
-				),
-			},
-			{
-				Config: ucloudImageTagConfig(url, `
+					ConfigStateChecks: append(checks("shop/api?tag=v1.0.9", unset(nil), "v1.0.9"),
+						statecheck.ExpectKnownValue(ucloudImageTagAddr, tfjsonpath.New("digest"), knownvalue.Null()),
+						statecheck.ExpectKnownValue(ucloudImageTagAddr, tfjsonpath.New("pinned_path"), knownvalue.Null()),
+					),
+				},
+				{
+					Config: ucloudImageTagConfig(url, `
   repo_name          = "shop"
   image_name         = "api"
   project_id         = "org-team"
@@ -193,18 +198,24 @@ func TestUCloudImageTagEveryAttribute(t *testing.T) {
   version_constraint = "~> 1.4"
   order_by           = "version"
   include_prerelease = false`),
-				ConfigStateChecks: append(checks(`org-team/shop/api?tag_regex=^v&version_constraint=~> 1.4&order_by=version&include_prerelease=false`,
-					unset(map[string]knownvalue.Check{
-						"project_id": knownvalue.StringExact("org-team"), "tag_regex": knownvalue.StringExact("^v"),
-						"version_constraint": knownvalue.StringExact("~> 1.4"), "order_by": knownvalue.StringExact("version"),
-						"include_prerelease": knownvalue.Bool(false),
-					}), "v1.25.2"),
-					statecheck.ExpectKnownValue(ucloudImageTagAddr, tfjsonpath.New("pinned_path"),
-						knownvalue.StringRegexp(regexp.MustCompile(`^uhub\.service\.ucloud\.cn/shop/api@sha256:[0-9a-f]{64}$`))),
-				),
-			},
-		},
-	})
+					ConfigStateChecks: append(checks(`org-team/shop/api?tag_regex=^v&version_constraint=~> 1.4&order_by=version&include_prerelease=false`,
+						unset(map[string]knownvalue.Check{
+							"project_id": knownvalue.StringExact("org-team"), "tag_regex": knownvalue.StringExact("^v"),
+							"version_constraint": knownvalue.StringExact("~> 1.4"), "order_by": knownvalue.StringExact("version"),
+							"include_prerelease": knownvalue.Bool(false),
+						}), "v1.25.2"),
+						statecheck.ExpectKnownValue(ucloudImageTagAddr, tfjsonpath.New("pinned_path"),
+							knownvalue.StringRegexp(regexp.MustCompile(`^uhub\.service\.ucloud\.cn/shop/api@sha256:[0-9a-f]{64}$`))),
+					),
+				},
+			}[i]
+		}
+	}
+	cases := make([]stepCase, 4)
+	for i := range cases {
+		cases[i] = stepCase{name: fmt.Sprintf("every-attribute %d of 4", i+1), step: step(i)}
+	}
+	return cases
 }
 
 func TestUCloudImageTagErrors(t *testing.T) {

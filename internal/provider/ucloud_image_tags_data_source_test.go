@@ -159,45 +159,49 @@ func ucloudImageTagsEveryAttribute(t *testing.T, fc *fakecloud.Cloud, url string
 	}
 }
 
-// TestUCloudImageTagsTieBreak: tags pushed in the same second are listed
+// ucloudImageTagsTieBreak: tags pushed in the same second are listed
 // by descending natural order of the name, at the top of the list and
 // across a page boundary, whatever order UHub sends them in.
-func TestUCloudImageTagsTieBreak(t *testing.T) {
-	t.Parallel()
-	fc, url := startFake(t)
-	seedUHubTies(fc)
-	builds := make([]string, 0, 25)
-	for i := 25; i >= 1; i-- {
-		builds = append(builds, fmt.Sprintf("build-%d", i))
-	}
+func ucloudImageTagsTieBreak() []stepCase {
+	step := func(i int) func(*testing.T, *fakecloud.Cloud, string) resource.TestStep {
+		return func(t *testing.T, fc *fakecloud.Cloud, url string) resource.TestStep {
+			seedUHubTies(fc)
+			builds := make([]string, 0, 25)
+			for i := 25; i >= 1; i-- {
+				builds = append(builds, fmt.Sprintf("build-%d", i))
+			}
 
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(nil),
-		Steps: []resource.TestStep{
-			{
-				Config: ucloudImageTagsConfig(url, `
+			return []resource.TestStep{
+				{
+					Config: ucloudImageTagsConfig(url, `
   repo_name  = "shop"
   image_name = "top"`),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("tags"),
-						listOf("tag", "v14.0.0", "v13.0.0", "v1.10", "v1.9", "v1.0.0")),
-					statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("latest").AtMapKey("tag"), knownvalue.StringExact("v14.0.0")),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("tags"),
+							listOf("tag", "v14.0.0", "v13.0.0", "v1.10", "v1.9", "v1.0.0")),
+						statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("latest").AtMapKey("tag"), knownvalue.StringExact("v14.0.0")),
+					},
 				},
-			},
-			{
-				// 25 tags in one second over two pages of 20; UHub's order
-				// (by name, byte-wise) puts build-25 on page one and build-3
-				// … build-9 on page two.
-				Config: ucloudImageTagsConfig(url, `
+				{
+					// 25 tags in one second over two pages of 20; UHub's order
+					// (by name, byte-wise) puts build-25 on page one and build-3
+					// … build-9 on page two.
+					Config: ucloudImageTagsConfig(url, `
   repo_name  = "shop"
   image_name = "ties"`),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(26)),
-					statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("tags"), listOf("tag", append(builds, "build-0")...)),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(26)),
+						statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("tags"), listOf("tag", append(builds, "build-0")...)),
+					},
 				},
-			},
-		},
-	})
+			}[i]
+		}
+	}
+	cases := make([]stepCase, 2)
+	for i := range cases {
+		cases[i] = stepCase{name: fmt.Sprintf("tie-break %d of 2", i+1), step: step(i)}
+	}
+	return cases
 }
 
 // seedUHubTies pushes shop/top, whose newest tags tie in pairs (v13 and
@@ -257,44 +261,48 @@ func ucloudImageTagsManyPages(t *testing.T, fc *fakecloud.Cloud, url string) res
 	}
 }
 
-func TestUCloudImageTagsTagRegex(t *testing.T) {
-	t.Parallel()
-	fc, url := startFake(t)
-	fc.UHub.GenerateImageTags("shop", "api", 45)
-	fc.UHub.AddProject("org-team")
+func ucloudImageTagsTagRegex() []stepCase {
+	step := func(i int) func(*testing.T, *fakecloud.Cloud, string) resource.TestStep {
+		return func(t *testing.T, fc *fakecloud.Cloud, url string) resource.TestStep {
+			fc.UHub.GenerateImageTags("shop", "api", 45)
+			fc.UHub.AddProject("org-team")
 
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(nil),
-		Steps: []resource.TestStep{
-			{
-				Config: ucloudImageTagsConfig(url, `
+			return []resource.TestStep{
+				{
+					Config: ucloudImageTagsConfig(url, `
   repo_name  = "shop"
   image_name = "api"
   project_id = "org-team"
   tag_regex  = "^v1\\.1\\.[0-4]$"`),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("id"), knownvalue.StringExact(`org-team/shop/api?tag_regex=^v1\.1\.[0-4]$`)),
-					statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("project_id"), knownvalue.StringExact("org-team")),
-					statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("tag_regex"), knownvalue.StringExact(`^v1\.1\.[0-4]$`)),
-					// total_count is UHub's, before tag_regex.
-					statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(45)),
-					statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("tags"), expectUHubTags(t, fc, "shop", "api", generatedTagNames(10, 15)...)),
-					statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("latest").AtMapKey("tag"), knownvalue.StringExact("v1.1.4")),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("id"), knownvalue.StringExact(`org-team/shop/api?tag_regex=^v1\.1\.[0-4]$`)),
+						statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("project_id"), knownvalue.StringExact("org-team")),
+						statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("tag_regex"), knownvalue.StringExact(`^v1\.1\.[0-4]$`)),
+						// total_count is UHub's, before tag_regex.
+						statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(45)),
+						statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("tags"), expectUHubTags(t, fc, "shop", "api", generatedTagNames(10, 15)...)),
+						statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("latest").AtMapKey("tag"), knownvalue.StringExact("v1.1.4")),
+					},
 				},
-			},
-			{
-				Config: ucloudImageTagsConfig(url, `
+				{
+					Config: ucloudImageTagsConfig(url, `
   repo_name  = "shop"
   image_name = "api"
   tag_regex  = "^release-"`),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(45)),
-					statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("tags"), knownvalue.ListExact([]knownvalue.Check{})),
-					statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("latest"), knownvalue.Null()),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(45)),
+						statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("tags"), knownvalue.ListExact([]knownvalue.Check{})),
+						statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("latest"), knownvalue.Null()),
+					},
 				},
-			},
-		},
-	})
+			}[i]
+		}
+	}
+	cases := make([]stepCase, 2)
+	for i := range cases {
+		cases[i] = stepCase{name: fmt.Sprintf("tag_regex %d of 2", i+1), step: step(i)}
+	}
+	return cases
 }
 
 // TestUCloudImageTagsErrors: an unknown repository, image or project is a
@@ -326,10 +334,10 @@ func TestUCloudImageTagsErrors(t *testing.T) {
 // against a fake of its own, in one Terraform run.
 func TestUCloudImageTagsReads(t *testing.T) {
 	t.Parallel()
-	runStepCases(t, []stepCase{
+	runStepCases(t, append(append(ucloudImageTagsTagRegex(), ucloudImageTagsTieBreak()...), []stepCase{
 		{name: "every attribute", step: ucloudImageTagsEveryAttribute},
 		{name: "many pages", step: ucloudImageTagsManyPages},
-	})
+	}...))
 }
 
 func TestUCloudImageTagsRejectsBadInputAtPlan(t *testing.T) {

@@ -253,38 +253,42 @@ func ucloudRepoImagesManyPagesInOrder(t *testing.T, fc *fakecloud.Cloud, url str
 	}
 }
 
-func TestUCloudRepoImagesNameRegex(t *testing.T) {
-	t.Parallel()
-	fc, url := startFake(t)
-	fc.UHub.GenerateImages("shop", 30)
+func ucloudRepoImagesNameRegex() []stepCase {
+	step := func(i int) func(*testing.T, *fakecloud.Cloud, string) resource.TestStep {
+		return func(t *testing.T, fc *fakecloud.Cloud, url string) resource.TestStep {
+			fc.UHub.GenerateImages("shop", 30)
 
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(nil),
-		Steps: []resource.TestStep{
-			{
-				// 12, 13 and 14 share a minute, after that of 9, 10 and 11.
-				Config: ucloudRepoImagesConfig(url, `
+			return []resource.TestStep{
+				{
+					// 12, 13 and 14 share a minute, after that of 9, 10 and 11.
+					Config: ucloudRepoImagesConfig(url, `
   repo_name  = "shop"
   name_regex = "^image-0001[0-4]$"`),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("id"), knownvalue.StringExact("shop?name_regex=^image-0001[0-4]$")),
-					statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(30)),
-					statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("images"), listOf("image_name", "image-00012", "image-00013", "image-00014", "image-00010", "image-00011")),
-					statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("latest").AtMapKey("image_name"), knownvalue.StringExact("image-00012")),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("id"), knownvalue.StringExact("shop?name_regex=^image-0001[0-4]$")),
+						statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(30)),
+						statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("images"), listOf("image_name", "image-00012", "image-00013", "image-00014", "image-00010", "image-00011")),
+						statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("latest").AtMapKey("image_name"), knownvalue.StringExact("image-00012")),
+					},
 				},
-			},
-			{
-				Config: ucloudRepoImagesConfig(url, `
+				{
+					Config: ucloudRepoImagesConfig(url, `
   repo_name  = "shop"
   name_regex = "^no-such-image$"`),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(30)),
-					statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("images"), knownvalue.ListExact([]knownvalue.Check{})),
-					statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("latest"), knownvalue.Null()),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(30)),
+						statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("images"), knownvalue.ListExact([]knownvalue.Check{})),
+						statecheck.ExpectKnownValue(ucloudAddr, tfjsonpath.New("latest"), knownvalue.Null()),
+					},
 				},
-			},
-		},
-	})
+			}[i]
+		}
+	}
+	cases := make([]stepCase, 2)
+	for i := range cases {
+		cases[i] = stepCase{name: fmt.Sprintf("name_regex %d of 2", i+1), step: step(i)}
+	}
+	return cases
 }
 
 // TestUCloudRepoImagesProjectID: the provider's project_id is sent unless the
@@ -360,7 +364,7 @@ func ucloudRepoImagesEmptyRepository(t *testing.T, fc *fakecloud.Cloud, url stri
 // against a fake of its own, in one Terraform run.
 func TestUCloudRepoImagesReads(t *testing.T) {
 	t.Parallel()
-	runStepCases(t, []stepCase{
+	runStepCases(t, append(ucloudRepoImagesNameRegex(), []stepCase{
 		{name: "every attribute", step: ucloudRepoImagesEveryAttribute},
 		{name: "without a latest tag", step: ucloudRepoImagesWithoutLatestTag},
 		{name: "many pages in order", step: ucloudRepoImagesManyPagesInOrder},
@@ -387,7 +391,7 @@ func TestUCloudRepoImagesReads(t *testing.T) {
 				}
 			},
 		},
-	})
+	}...))
 }
 
 // TestUCloudRepoImagesFailures: every one-step read that must fail, and
