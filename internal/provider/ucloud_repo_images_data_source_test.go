@@ -3,6 +3,7 @@ package provider
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -471,23 +472,18 @@ data "registry_ucloud_repo_images" "test" {
 			want: `(?s)GetRepoImage\s+failed.*code\s+299:\s+permission\s+denied\s+\(HTTP\s+200,\s+request\s+ID.*The\s+key\s+may\s+not\s+read\s+UHub\s+in\s+this\s+project:\s+sub-accounts\s+need\s+UHub\s+read\s+access`,
 		},
 	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			fc, url := startFake(t)
+	var steps []stepCase
+	for _, name := range slices.Sorted(maps.Keys(cases)) {
+		tc := cases[name]
+		steps = append(steps, stepCase{name: name, step: func(_ *testing.T, fc *fakecloud.Cloud, url string) resource.TestStep {
 			fc.UHub.GenerateImages("shop", 2)
 			if tc.fault != nil {
 				tc.fault(fc)
 			}
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testFactories(nil),
-				Steps: []resource.TestStep{{
-					Config:      tc.config(url),
-					ExpectError: regexp.MustCompile(tc.want),
-				}},
-			})
-		})
+			return resource.TestStep{Config: tc.config(url), ExpectError: regexp.MustCompile(tc.want)}
+		}})
 	}
+	runStepCases(t, steps)
 }
 
 // TestUCloudReadErrorSaysItOnce: where the client already named the argument
