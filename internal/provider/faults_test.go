@@ -373,49 +373,54 @@ func inflateTotal(mc matrixCloud, extra int) func(int, http.Header, []byte) (int
 	}
 }
 
-// TestFaultMatrix runs each fault against every cloud it applies to in one
-// Terraform run: each cloud has its own fake and its own provider, a server
-// of its own named after the cloud (an alias would not do: Terraform
-// configures every alias of a provider it attaches to on that one
-// server). A fault that must fail requires an error about each cloud's
-// data source, naming its call and carrying the fault's message, and no
-// other error.
+// TestFaultMatrix runs the faults in two Terraform runs, one for those a
+// retry absorbs and one for those that must fail. Each fault and cloud has
+// its own fake and its own provider, a server of its own (an alias would
+// not do: Terraform configures every alias of a provider it attaches to
+// on that one server), and a data source labelled after both. A fault that
+// must fail requires an error about each of its data sources, naming the
+// call and carrying the fault's message, and no other error.
 func TestFaultMatrix(t *testing.T) {
 	t.Parallel()
-	for _, f := range matrixFaults {
-		t.Run(f.name, func(t *testing.T) {
+	for _, failing := range []bool{false, true} {
+		t.Run(fmt.Sprintf("failing=%t", failing), func(t *testing.T) {
 			t.Parallel()
-			timeout := cmp.Or(f.timeout, matrixReqTimeout)
 			var config strings.Builder
 			var checks []statecheck.StateCheck
 			wantErrs := map[string]string{}
-			for _, cloud := range f.clouds {
-				mc := matrixClouds[cloud]
-				fc, url := startFake(t)
-				n := cmp.Or(f.items, mc.items)
-				mc.seed(fc, n)
-				f.inject(fc, mc)
+			factories := map[string]func() (tfprotov6.ProviderServer, error){}
+			for fi, f := range matrixFaults {
+				if (f.want != "") != failing {
+					continue
+				}
+				timeout := cmp.Or(f.timeout, matrixReqTimeout)
+				fmt.Fprintf(&config, "\n# ---- %s\n", f.name)
+				for _, cloud := range f.clouds {
+					mc := matrixClouds[cloud]
+					fc, url := startFake(t)
+					n := cmp.Or(f.items, mc.items)
+					mc.seed(fc, n)
+					f.inject(fc, mc)
 
-				config.WriteString(matrixProviderConfig(matrixProvider(cloud), url, timeout))
-				fmt.Fprintf(&config, "data %q %q {\n  provider = %s\n%s\n}\n", mc.dataType, cloud, matrixProvider(cloud), mc.body)
-				addr := "data." + mc.dataType + "." + cloud
-				switch {
-				case f.want != "":
-					// The call, then the fault's message.
-					wantErrs[fmt.Sprintf("data %q %q", mc.dataType, cloud)] = strings.ReplaceAll(regexp.QuoteMeta(mc.name), " ", `\s+`) + `\s+failed.*` + f.want
-				case mc.complete != nil:
-					attr, want := mc.complete(fc)
-					checks = append(checks, statecheck.ExpectKnownValue(addr, tfjsonpath.New(attr), want))
-				default:
-					checks = append(checks, statecheck.ExpectKnownValue(addr, tfjsonpath.New(mc.listAttr), knownvalue.ListSizeExact(n)))
+					provider, label := fmt.Sprintf("f%02d-%s", fi, matrixProvider(cloud)), caseLabel(f.name)+"_"+cloud
+					factories[provider] = testFactories(nil, WithMaxBodyBytes(matrixBodyLimit), WithSWRPageSize(matrixSWRPage))["registry"]
+					config.WriteString(matrixProviderConfig(provider, url, timeout))
+					fmt.Fprintf(&config, "data %q %q {\n  provider = %s\n%s\n}\n", mc.dataType, label, provider, mc.body)
+					addr := "data." + mc.dataType + "." + label
+					switch {
+					case f.want != "":
+						// The call, then the fault's message.
+						wantErrs[fmt.Sprintf("data %q %q", mc.dataType, label)] = strings.ReplaceAll(regexp.QuoteMeta(mc.name), " ", `\s+`) + `\s+failed.*` + f.want
+					case mc.complete != nil:
+						attr, want := mc.complete(fc)
+						checks = append(checks, statecheck.ExpectKnownValue(addr, tfjsonpath.New(attr), want))
+					default:
+						checks = append(checks, statecheck.ExpectKnownValue(addr, tfjsonpath.New(mc.listAttr), knownvalue.ListSizeExact(n)))
+					}
 				}
 			}
-			factories := map[string]func() (tfprotov6.ProviderServer, error){}
-			for _, cloud := range f.clouds {
-				factories[matrixProvider(cloud)] = testFactories(nil, WithMaxBodyBytes(matrixBodyLimit), WithSWRPageSize(matrixSWRPage))["registry"]
-			}
 			tc := resource.TestCase{ProtoV6ProviderFactories: factories, Steps: []resource.TestStep{{Config: config.String(), ConfigStateChecks: checks}}}
-			if f.want != "" {
+			if failing {
 				newBlockErrors(wantErrs).run(t, tc)
 				return
 			}
