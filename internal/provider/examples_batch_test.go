@@ -1,22 +1,14 @@
 package provider
 
 import (
-	"context"
-	"errors"
 	"fmt"
-	"maps"
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
 
-	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclwrite"
-	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -24,33 +16,15 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 )
 
-// Example runs of one step are applied many in one Terraform run: each run's
-// example is inlined into one root module with a suffix of its own on every
-// name it declares (__r00, __r01, …), its data sources on a provider server
-// of its own configured at its own fake. Its checks see the state as if the
-// run were alone: its resources and outputs under their own names. Inlined
-// rather than called as modules: the testing framework refuses state with
-// resources in modules.
+// Example runs of one step are applied many in one Terraform run, each run
+// a part of the batch (batch_test.go). Inlined rather than called as
+// modules: the testing framework refuses state with resources in modules.
 
 // namedExampleRun is a run of an example file, with the names that report it.
 type namedExampleRun struct {
 	file, src, name string
 	run             exampleRun
 }
-
-// exampleRunMarker finds the run a diagnostic is about in the suffix of
-// the name it shows, once sourceExcerpt lines (which may quote other
-// runs' names: the tfvars file is one line) are cut.
-var (
-	exampleRunMarker = regexp.MustCompile(`(?:__|part-)r(\d{2})\b`)
-	sourceExcerpt    = regexp.MustCompile(`(?m)^\s*\d+: .*$`)
-)
-
-// runSuffix is the suffix of the names of part i of a batch; partProvider
-// the name of its provider (a provider's name takes no underscore).
-func runSuffix(i int) string { return fmt.Sprintf("__r%02d", i) }
-
-func partProvider(i int) string { return fmt.Sprintf("part-r%02d", i) }
 
 // runExampleBatch applies the one-step runs of batch together. When fail,
 // every run must fail with its example's own message in a diagnostic about
@@ -136,102 +110,6 @@ func inlineExample(t *testing.T, dir, suffix, provider string) string {
 	return inlineConfig(t, files, suffix, provider)
 }
 
-// inlineConfig is the configuration in files (name → text) with suffix on
-// every name it declares and on every reference to one, and its provider
-// block, data sources and provider functions on provider instead of
-// registry: a part of a root module that other parts, with other
-// suffixes, cannot collide with.
-func inlineConfig(t *testing.T, texts map[string]string, suffix, provider string) string {
-	t.Helper()
-	var files []*hclwrite.File
-	for _, name := range slices.Sorted(maps.Keys(texts)) {
-		text := strings.ReplaceAll(texts[name], "provider::registry::", "provider::"+provider+"::")
-		// A one-line block takes no second argument: open it up.
-		text = oneLineBlock.ReplaceAllString(text, "$1\n  $2\n}")
-		f, diags := hclwrite.ParseConfig([]byte(text), name, hcl.InitialPos)
-		if diags.HasErrors() {
-			t.Fatalf("%s: %v", name, diags)
-		}
-		files = append(files, f)
-	}
-
-	// What the files declare, and the references to it.
-	var renames [][2][]string
-	for _, f := range files {
-		for _, b := range f.Body().Blocks() {
-			labels := b.Labels()
-			switch b.Type() {
-			case "variable":
-				renames = append(renames, [2][]string{{"var", labels[0]}, {"var", labels[0] + suffix}})
-			case "locals":
-				for name := range b.Body().Attributes() {
-					renames = append(renames, [2][]string{{"local", name}, {"local", name + suffix}})
-				}
-			case "data":
-				renames = append(renames, [2][]string{{"data", labels[0], labels[1]}, {"data", labels[0], labels[1] + suffix}})
-			case "module":
-				renames = append(renames, [2][]string{{"module", labels[0]}, {"module", labels[0] + suffix}})
-			case "output", "check":
-			case "provider":
-				if labels[0] != "registry" {
-					t.Fatalf("a provider block for %q, which a batch cannot inline", labels[0])
-				}
-			default:
-				t.Fatalf("a %s block, which a batch cannot inline yet", b.Type())
-			}
-		}
-	}
-	var out strings.Builder
-	for _, f := range files {
-		for _, b := range f.Body().Blocks() {
-			labels := b.Labels()
-			switch b.Type() {
-			case "variable", "module", "output", "check":
-				labels[0] += suffix
-			case "locals":
-				for name := range b.Body().Attributes() {
-					b.Body().RenameAttribute(name, name+suffix)
-				}
-			case "data":
-				labels[1] += suffix
-			case "provider":
-				labels[0] = provider
-			}
-			b.SetLabels(labels)
-			onProvider(b, provider)
-			renameReferences(b.Body(), renames)
-		}
-		out.Write(f.Bytes())
-		out.WriteString("\n")
-	}
-	return out.String()
-}
-
-// oneLineBlock is a block written on one line, its header and its body.
-var oneLineBlock = regexp.MustCompile(`(?m)^(\s*\w+(?:\s+"[^"\n]*")*\s*\{)[ \t]*([^\n{}]*?)[ \t]*\}[ \t]*$`)
-
-// onProvider puts every data block in b (b included) on provider.
-func onProvider(b *hclwrite.Block, provider string) {
-	if b.Type() == "data" {
-		b.Body().SetAttributeTraversal("provider", hcl.Traversal{hcl.TraverseRoot{Name: provider}})
-	}
-	for _, nested := range b.Body().Blocks() {
-		onProvider(nested, provider)
-	}
-}
-
-// renameReferences applies renames to every expression in body.
-func renameReferences(body *hclwrite.Body, renames [][2][]string) {
-	for _, attr := range body.Attributes() {
-		for _, r := range renames {
-			attr.Expr().RenameVariablePrefix(r[0], r[1])
-		}
-	}
-	for _, b := range body.Blocks() {
-		renameReferences(b.Body(), renames)
-	}
-}
-
 // exampleErrors is nil when every run of batch has an error diagnostic
 // about it matching its message, and no error is about anything else.
 func exampleErrors(err error, batch []namedExampleRun) error {
@@ -242,70 +120,4 @@ func exampleErrors(err error, batch []namedExampleRun) error {
 		wants[i] = wordsRegexp(r.run.steps[0].wantErr).String()
 	}
 	return suffixedErrors(err, names, wants)
-}
-
-// suffixedErrors is nil when, for every i, an error diagnostic about the
-// part of the batch with suffix runSuffix(i) matches wants[i], and no
-// error is about anything else; names[i] names that part in the error.
-func suffixedErrors(err error, names, wants []string) error {
-	byRun := map[string][]string{}
-	for _, d := range errorChunks(err.Error()) {
-		m := exampleRunMarker.FindStringSubmatch(sourceExcerpt.ReplaceAllString(d, ""))
-		if m == nil {
-			return fmt.Errorf("an error about no part of the batch:\n%s\n\nin: %w", d, err)
-		}
-		byRun[m[1]] = append(byRun[m[1]], d)
-	}
-	var problems []string
-	for i, want := range wants {
-		re := regexp.MustCompile(`(?s)` + strings.TrimPrefix(want, "(?s)"))
-		if !slices.ContainsFunc(byRun[fmt.Sprintf("%02d", i)], re.MatchString) {
-			problems = append(problems, fmt.Sprintf("%s (names ending %s): no error matches %q", names[i], runSuffix(i), re))
-		}
-	}
-	if len(problems) > 0 {
-		return fmt.Errorf("%s\n\nin: %w", strings.Join(problems, "\n"), err)
-	}
-	return nil
-}
-
-// runView runs a run's checks against its part of the state, as if it were
-// the whole: the resources and outputs whose names end in its suffix, under
-// their names without it.
-type runView struct {
-	suffix, what string
-	checks       func() []statecheck.StateCheck
-}
-
-func (v runView) CheckState(ctx context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	if req.State == nil || req.State.Values == nil || req.State.Values.RootModule == nil {
-		resp.Error = fmt.Errorf("%s: no state", v.what)
-		return
-	}
-	view := &tfjson.State{
-		FormatVersion: req.State.FormatVersion, TerraformVersion: req.State.TerraformVersion,
-		Values: &tfjson.StateValues{Outputs: map[string]*tfjson.StateOutput{}, RootModule: &tfjson.StateModule{}},
-	}
-	for name, out := range req.State.Values.Outputs {
-		if base, ok := strings.CutSuffix(name, v.suffix); ok {
-			view.Values.Outputs[base] = out
-		}
-	}
-	for _, r := range req.State.Values.RootModule.Resources {
-		if base, ok := strings.CutSuffix(r.Name, v.suffix); ok {
-			c := *r
-			c.Name = base
-			c.Address = strings.TrimSuffix(r.Address, v.suffix)
-			view.Values.RootModule.Resources = append(view.Values.RootModule.Resources, &c)
-		}
-	}
-	var errs []error
-	for _, c := range v.checks() {
-		var r statecheck.CheckStateResponse
-		c.CheckState(ctx, statecheck.CheckStateRequest{State: view}, &r)
-		if r.Error != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", v.what, r.Error))
-		}
-	}
-	resp.Error = errors.Join(errs...)
 }

@@ -15,13 +15,9 @@ import (
 	"github.com/registry-tools/terraform-provider-registry/internal/fakecloud"
 )
 
-// Reads of one step, many in one Terraform run: Terraform's start-up and
-// its plans, not the reads, are most of an acceptance test's time. Each
-// case builds its step as if it ran alone (a provider "registry" block,
-// data sources named as its checks name them) against a fake of its own;
-// the batch inlines the step's configuration with a suffix on its names
-// and a provider server of its own (inlineConfig), and the step's checks
-// see only its own part of the state (runView).
+// Reads of one step, many in one Terraform run (batch_test.go): each case
+// builds its step as if it ran alone (a provider "registry" block, data
+// sources named as its checks name them) against a fake of its own.
 
 // stepCase is one read of a batch.
 type stepCase struct {
