@@ -5,14 +5,18 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"path"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclwrite"
 	tfjson "github.com/hashicorp/terraform-json"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 )
 
@@ -201,4 +205,40 @@ func (v runView) CheckState(ctx context.Context, req statecheck.CheckStateReques
 		}
 	}
 	resp.Error = errors.Join(errs...)
+}
+
+// runFailing runs tc, whose step must fail: check, its ErrorCheck, returns
+// nil when the error is exactly the one expected. A step that does not fail
+// fails the test.
+func runFailing(t *testing.T, tc resource.TestCase, check func(error) error) {
+	t.Helper()
+	var mu sync.Mutex
+	failed := false
+	tc.ErrorCheck = func(err error) error {
+		mu.Lock()
+		failed = true
+		mu.Unlock()
+		return check(err)
+	}
+	resource.UnitTest(t, tc)
+	mu.Lock()
+	defer mu.Unlock()
+	if !failed {
+		t.Fatal("the step succeeded; every part of it should have failed")
+	}
+}
+
+// partProviders are the provider servers of a batch, by name.
+type partProviders map[string]func() (tfprotov6.ProviderServer, error)
+
+// terraformBlock requires every provider of the batch, at the address the
+// testing framework serves it under.
+func (p partProviders) terraformBlock() string {
+	var b strings.Builder
+	b.WriteString("terraform {\n  required_providers {\n")
+	for _, name := range slices.Sorted(maps.Keys(p)) {
+		fmt.Fprintf(&b, "    %s = {\n      source = %q\n    }\n", name, path.Join(path.Dir(testProviderAddress()), name))
+	}
+	b.WriteString("  }\n}\n\n")
+	return b.String()
 }

@@ -3,13 +3,10 @@ package provider
 import (
 	"fmt"
 	"os"
-	"path"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -30,8 +27,8 @@ type namedExampleRun struct {
 // every run must fail with its example's own message in a diagnostic about
 // it, and no error may be about anything else.
 func runExampleBatch(t *testing.T, batch []namedExampleRun, usesFunctions, fail bool) {
-	var root, requiredProviders strings.Builder
-	factories := map[string]func() (tfprotov6.ProviderServer, error){}
+	var root strings.Builder
+	factories := partProviders{}
 	vars := config.Variables{}
 	var checks []statecheck.StateCheck
 	for i, r := range batch {
@@ -40,8 +37,7 @@ func runExampleBatch(t *testing.T, batch []namedExampleRun, usesFunctions, fail 
 		if r.run.seed != nil {
 			r.run.seed(fc)
 		}
-		factories[provider] = testFactories(exampleEnv(url))["registry"]
-		fmt.Fprintf(&requiredProviders, "    %s = {\n      source = %q\n    }\n", provider, path.Join(path.Dir(testProviderAddress()), provider))
+		factories[provider] = testServer(exampleEnv(url))
 
 		dir := exampleConfig(t, r.src, filepath.Join(t.TempDir(), "run"+suffix), testProviderAddress())
 		fmt.Fprintf(&root, "# ---- %s: %s\n\n%s\n", r.file, r.name, inlineExample(t, dir, suffix, provider))
@@ -59,7 +55,7 @@ func runExampleBatch(t *testing.T, batch []namedExampleRun, usesFunctions, fail 
 	// A directory, providers on the step: only then does init install the
 	// stub modules.
 	rootDir := filepath.Join(t.TempDir(), "root")
-	writeFile(t, filepath.Join(rootDir, "main.tf"), "terraform {\n  required_providers {\n"+requiredProviders.String()+"  }\n}\n\n"+root.String())
+	writeFile(t, filepath.Join(rootDir, "main.tf"), factories.terraformBlock()+root.String())
 	tc := resource.TestCase{Steps: []resource.TestStep{{
 		ConfigDirectory: config.StaticDirectory(rootDir), ConfigVariables: vars,
 		ProtoV6ProviderFactories: factories, ConfigStateChecks: checks,
@@ -71,20 +67,7 @@ func runExampleBatch(t *testing.T, batch []namedExampleRun, usesFunctions, fail 
 		resource.UnitTest(t, tc)
 		return
 	}
-	var mu sync.Mutex
-	checked := false
-	tc.ErrorCheck = func(err error) error {
-		mu.Lock()
-		checked = true
-		mu.Unlock()
-		return exampleErrors(err, batch)
-	}
-	resource.UnitTest(t, tc)
-	mu.Lock()
-	defer mu.Unlock()
-	if !checked {
-		t.Fatal("the runs succeeded; every one should have failed with its example's message")
-	}
+	runFailing(t, tc, func(err error) error { return exampleErrors(err, batch) })
 }
 
 // inlineExample is the text of the example configuration in dir (as

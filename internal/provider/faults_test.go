@@ -403,7 +403,7 @@ func TestFaultMatrix(t *testing.T) {
 					f.inject(fc, mc)
 
 					provider, label := fmt.Sprintf("f%02d-%s", fi, matrixProvider(cloud)), caseLabel(f.name)+"_"+cloud
-					factories[provider] = testFactories(nil, WithMaxBodyBytes(matrixBodyLimit), WithSWRPageSize(matrixSWRPage))["registry"]
+					factories[provider] = testServer(nil, WithMaxBodyBytes(matrixBodyLimit), WithSWRPageSize(matrixSWRPage))
 					config.WriteString(matrixProviderConfig(provider, url, timeout))
 					fmt.Fprintf(&config, "data %q %q {\n  provider = %s\n%s\n}\n", mc.dataType, label, provider, mc.body)
 					addr := "data." + mc.dataType + "." + label

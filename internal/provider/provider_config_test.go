@@ -156,7 +156,7 @@ func TestProviderAcceptsSettingsFromEnvironmentAtTheirBounds(t *testing.T) {
 		fc, url := startFake(t)
 		fc.PPIO.GenerateImages(3)
 		env[envPPIOAPIKey], env[envPPIOEndpoint] = fakecloud.DefaultPPIOAPIKey, url
-		factories[name] = testFactories(env)["registry"]
+		factories[name] = testServer(env)
 		fmt.Fprintf(&config, "provider %q {}\ndata \"registry_ppio_images\" %q {\n  provider = %s\n}\n", name, name, name)
 		checks = append(checks, statecheck.ExpectKnownValue("data.registry_ppio_images."+name, tfjsonpath.New("images"), knownvalue.ListSizeExact(3)))
 	}

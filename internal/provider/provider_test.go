@@ -35,13 +35,16 @@ type testEnv map[string]string
 
 func (e testEnv) get(name string) string { return e[name] }
 
-// testFactories serve the provider in-process, reading env for its
+// testServer serves the provider in-process, reading env for its
 // environment; retries wait milliseconds. opts come after the defaults.
+func testServer(env testEnv, opts ...Option) func() (tfprotov6.ProviderServer, error) {
+	return NewServer("test", append([]Option{WithRetryWait(time.Millisecond, 10*time.Millisecond), WithGetenv(env.get)}, opts...)...)
+}
+
+// testFactories are the provider factories of a test case with one
+// provider, registry, served by testServer.
 func testFactories(env testEnv, opts ...Option) map[string]func() (tfprotov6.ProviderServer, error) {
-	opts = append([]Option{WithRetryWait(time.Millisecond, 10*time.Millisecond), WithGetenv(env.get)}, opts...)
-	return map[string]func() (tfprotov6.ProviderServer, error){
-		"registry": NewServer("test", opts...),
-	}
+	return map[string]func() (tfprotov6.ProviderServer, error){"registry": testServer(env, opts...)}
 }
 
 // startFake serves the fake clouds for one test.

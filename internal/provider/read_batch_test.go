@@ -3,12 +3,9 @@ package provider
 import (
 	"context"
 	"fmt"
-	"path"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
@@ -37,8 +34,8 @@ type stepCase struct {
 // it, and no error may be about anything else.
 func runStepCases(t *testing.T, cases []stepCase) {
 	t.Helper()
-	var root, requiredProviders strings.Builder
-	factories := map[string]func() (tfprotov6.ProviderServer, error){}
+	var root strings.Builder
+	factories := partProviders{}
 	var checks []statecheck.StateCheck
 	var names, wantErrs []string
 	for i, c := range cases {
@@ -52,8 +49,7 @@ func runStepCases(t *testing.T, cases []stepCase) {
 		if c.env != nil {
 			env = c.env(url)
 		}
-		factories[provider] = testFactories(env, c.opts...)["registry"]
-		fmt.Fprintf(&requiredProviders, "    %s = {\n      source = %q\n    }\n", provider, path.Join(path.Dir(testProviderAddress()), provider))
+		factories[provider] = testServer(env, c.opts...)
 		fmt.Fprintf(&root, "# ---- %s\n\n%s\n", c.name, inlineConfig(t, map[string]string{"case.tf": step.Config}, suffix, provider))
 
 		if fails := step.ExpectError != nil; i > 0 && fails != (len(wantErrs) > 0) {
@@ -74,7 +70,7 @@ func runStepCases(t *testing.T, cases []stepCase) {
 	tc := resource.TestCase{
 		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{{
-			Config:            "terraform {\n  required_providers {\n" + requiredProviders.String() + "  }\n}\n\n" + root.String(),
+			Config:            factories.terraformBlock() + root.String(),
 			ConfigStateChecks: checks,
 		}},
 	}
@@ -82,20 +78,7 @@ func runStepCases(t *testing.T, cases []stepCase) {
 		resource.UnitTest(t, tc)
 		return
 	}
-	var mu sync.Mutex
-	checked := false
-	tc.ErrorCheck = func(err error) error {
-		mu.Lock()
-		checked = true
-		mu.Unlock()
-		return suffixedErrors(err, names, wantErrs)
-	}
-	resource.UnitTest(t, tc)
-	mu.Lock()
-	defer mu.Unlock()
-	if !checked {
-		t.Fatal("every read succeeded; each should have failed")
-	}
+	runFailing(t, tc, func(err error) error { return suffixedErrors(err, names, wantErrs) })
 }
 
 // checkFunc is a state check that checks something other than the state.
