@@ -67,6 +67,19 @@ type SWR struct {
 	calls    map[string]int64               // requests per call (SWRCall*)
 	nextID   int64
 	reqSeq   int64
+
+	// listings are sorted listings already served, by repository, filter
+	// and order, valid while no tag has changed since (edits): a 50,000-tag
+	// listing is then sorted once, not once for each of its 50 pages.
+	listings map[swrListingKey]swrListing
+	edits    int64
+}
+
+type swrListingKey struct{ namespace, repository, filter, column, order string }
+
+type swrListing struct {
+	edits int64
+	tags  []SWRTag // shared: never written once stored
 }
 
 // The calls the fake SWR serves, as CallCount names them: the operation
@@ -86,6 +99,7 @@ func newSWR() *SWR {
 		tokens:   map[string]bool{DefaultSWRAuthToken: true},
 		projects: map[string]string{DefaultSWRRegion: DefaultSWRProjectID},
 		repos:    map[string]map[string][]SWRTag{},
+		listings: map[swrListingKey]swrListing{},
 		calls:    map[string]int64{},
 		nextID:   1,
 	}
@@ -185,6 +199,7 @@ func (s *SWR) PushTag(namespace, repository, tag string, at time.Time) {
 // pushTag is PushTag with s.mu held. index, when given, maps the repository's
 // tag names to their positions and is kept up to date; nil means scan.
 func (s *SWR) pushTag(namespace, repository, tag string, at time.Time, index map[string]int) {
+	s.edits++
 	tags := s.repo(namespace, repository)
 	found := -1
 	if index != nil {
@@ -231,6 +246,7 @@ func (s *SWR) Tag(namespace, repository, tag string) (SWRTag, bool) {
 func (s *SWR) DeleteTag(namespace, repository, tag string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.edits++
 	tags := s.repo(namespace, repository)
 	s.repos[namespace][repository] = slices.DeleteFunc(tags, func(t SWRTag) bool { return t.Tag == tag })
 }

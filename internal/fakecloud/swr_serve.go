@@ -200,6 +200,34 @@ func (s *SWR) repoTags(w http.ResponseWriter, req swrRequest) ([]SWRTag, bool) {
 	return tags, nsOK && repoOK
 }
 
+// listing is the repository's tags that contain filter, in the order
+// asked, from listings when no tag has changed since it was sorted. The
+// slice is shared: read it, never write it.
+func (s *SWR) listing(w http.ResponseWriter, req swrRequest, filter, column, order string) ([]SWRTag, bool) {
+	key := swrListingKey{req.namespace, req.repository, filter, column, order}
+	s.mu.Lock()
+	l, ok := s.listings[key]
+	edits := s.edits
+	s.mu.Unlock()
+	if ok && l.edits == edits {
+		return l.tags, true
+	}
+	tags, ok := s.repoTags(w, req)
+	if !ok {
+		return nil, false
+	}
+	if filter != "" {
+		tags = slices.DeleteFunc(tags, func(t SWRTag) bool { return !strings.Contains(t.Tag, filter) })
+	}
+	sortSWRTags(tags, column, order)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.edits == edits {
+		s.listings[key] = swrListing{edits: edits, tags: tags}
+	}
+	return tags, true
+}
+
 // showTag answers ShowRepoTag: one tag object, or a 404.
 func (s *SWR) showTag(w http.ResponseWriter, req swrRequest) {
 	tags, ok := s.repoTags(w, req)
@@ -247,14 +275,10 @@ func (s *SWR) listTags(w http.ResponseWriter, r *http.Request, req swrRequest) {
 		return
 	}
 
-	tags, ok := s.repoTags(w, req)
+	tags, ok := s.listing(w, req, q.Get("tag"), column, order)
 	if !ok {
 		return
 	}
-	if f := q.Get("tag"); f != "" {
-		tags = slices.DeleteFunc(tags, func(t SWRTag) bool { return !strings.Contains(t.Tag, f) })
-	}
-	sortSWRTags(tags, column, order)
 
 	total := len(tags)
 	page := tags[min(offset, total):min(offset+limit, total)]
