@@ -147,6 +147,43 @@ func TestFakeSWRPushMovesATag(t *testing.T) {
 	}
 }
 
+// TestFakeSWRListingFollowsEveryChange: the fake keeps a sorted listing
+// between pages; a push, a new tag or a deletion after it was served shows
+// in the very next page, for each filter and order.
+func TestFakeSWRListingFollowsEveryChange(t *testing.T) {
+	fc, srv := fakecloud.Start(t)
+	fc.SWR.GenerateTags("team", "web", 5)
+	list := func(q url.Values) string {
+		t.Helper()
+		var tags []string
+		for _, tag := range callSWR(t, srv.URL, "/v2/manage/namespaces/team/repos/web/tags", q).tags {
+			tags = append(tags, tag["Tag"].(string))
+		}
+		return strings.Join(tags, " ")
+	}
+	newest := url.Values{"order_column": {"updated_at"}, "order_type": {"desc"}}
+	filtered := url.Values{"order_column": {"updated_at"}, "order_type": {"desc"}, "tag": {"v1"}}
+	for _, step := range []struct {
+		change           func()
+		newest, filtered string
+	}{
+		{func() {}, "v4.0.0 v3.0.0 v1.0.0 v2.0.0 v0.0.0", "v1.0.0"}, // v1 and v2 share a second: name order
+		{func() { fc.SWR.PushTag("team", "web", "v1.0.0", time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)) }, "v1.0.0 v4.0.0 v3.0.0 v2.0.0 v0.0.0", "v1.0.0"},
+		{func() { fc.SWR.PushTag("team", "web", "v1.1.0", time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)) }, "v1.1.0 v1.0.0 v4.0.0 v3.0.0 v2.0.0 v0.0.0", "v1.1.0 v1.0.0"},
+		{func() { fc.SWR.DeleteTag("team", "web", "v1.0.0") }, "v1.1.0 v4.0.0 v3.0.0 v2.0.0 v0.0.0", "v1.1.0"},
+	} {
+		step.change()
+		for range 2 { // the second answer comes from the kept listing
+			if got := list(newest); got != step.newest {
+				t.Fatalf("newest first: %s, want %s", got, step.newest)
+			}
+			if got := list(filtered); got != step.filtered {
+				t.Fatalf("tag filter v1: %s, want %s", got, step.filtered)
+			}
+		}
+	}
+}
+
 // TestFakeSWRCountsRequestsPerCall: each call is counted on its own (a
 // faulted request too); a request for no call counts only in Requests.
 func TestFakeSWRCountsRequestsPerCall(t *testing.T) {
