@@ -8,6 +8,7 @@ import (
 	"path"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -55,7 +56,7 @@ func inlineConfig(t *testing.T, texts map[string]string, suffix, provider string
 	var files []*hclwrite.File
 	for _, name := range slices.Sorted(maps.Keys(texts)) {
 		text := strings.ReplaceAll(texts[name], "provider::registry::", "provider::"+provider+"::")
-		// A one-line block takes no second argument: open it up.
+		// A one-line data block takes no second argument: open it up.
 		text = oneLineBlock.ReplaceAllString(text, "$1\n  $2\n}")
 		f, diags := hclwrite.ParseConfig([]byte(text), name, hcl.InitialPos)
 		if diags.HasErrors() {
@@ -116,8 +117,10 @@ func inlineConfig(t *testing.T, texts map[string]string, suffix, provider string
 	return out.String()
 }
 
-// oneLineBlock is a block written on one line, its header and its body.
-var oneLineBlock = regexp.MustCompile(`(?m)^(\s*\w+(?:\s+"[^"\n]*")*\s*\{)[ \t]*([^\n{}]*?)[ \t]*\}[ \t]*$`)
+// oneLineBlock is a data block written on one line, its header and its
+// body: the only blocks inlineConfig adds an argument to. Other blocks keep
+// their lines, which diagnostics quote.
+var oneLineBlock = regexp.MustCompile(`(?m)^(\s*data\s+"[^"\n]*"\s+"[^"\n]*"\s*\{)[ \t]*([^\n{}]*?)[ \t]*\}[ \t]*$`)
 
 // onProvider puts every data block in b (b included) on provider.
 func onProvider(b *hclwrite.Block, provider string) {
@@ -141,6 +144,11 @@ func renameReferences(body *hclwrite.Body, renames [][2][]string) {
 	}
 }
 
+// errorChunks splits Terraform's error output into its error diagnostics.
+func errorChunks(out string) []string {
+	return regexp.MustCompile(`(?m)^Error: `).Split(out, -1)[1:]
+}
+
 // suffixedErrors is nil when, for every i, an error diagnostic about the
 // part of the batch with suffix runSuffix(i) matches wants[i], and no
 // error is about anything else; names[i] names that part in the error.
@@ -150,6 +158,9 @@ func suffixedErrors(err error, names, wants []string) error {
 		m := partMarker.FindStringSubmatch(sourceExcerpt.ReplaceAllString(d, ""))
 		if m == nil {
 			return fmt.Errorf("an error about no part of the batch:\n%s\n\nin: %w", d, err)
+		}
+		if i, _ := strconv.Atoi(m[1]); i >= len(wants) {
+			return fmt.Errorf("an error about part %s of a batch of %d:\n%s\n\nin: %w", m[1], len(wants), d, err)
 		}
 		byRun[m[1]] = append(byRun[m[1]], d)
 	}

@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -194,11 +193,10 @@ var matrixClouds = map[string]matrixCloud{
 	},
 }
 
-// matrixProviderConfig configures the provider named name (a factory in
-// matrixFactories), every cloud at url.
-func matrixProviderConfig(name, url, requestTimeout string) string {
+// matrixProviderConfig configures the provider, every cloud at url.
+func matrixProviderConfig(url, requestTimeout string) string {
 	return fmt.Sprintf(`
-provider %q {
+provider "registry" {
   max_retries     = %d
   request_timeout = %q
   swr {
@@ -218,7 +216,7 @@ provider %q {
     endpoint = %q
   }
 }
-`, name, matrixMaxRetries, requestTimeout,
+`, matrixMaxRetries, requestTimeout,
 		fakecloud.DefaultSWRRegion, fakecloud.DefaultSWRAccessKey, fakecloud.DefaultSWRSecretKey, fakecloud.DefaultSWRProjectID, url,
 		fakecloud.DefaultUCloudPublicKey, fakecloud.DefaultUCloudPrivateKey, url,
 		fakecloud.DefaultPPIOAPIKey, url)
@@ -373,62 +371,54 @@ func inflateTotal(mc matrixCloud, extra int) func(int, http.Header, []byte) (int
 	}
 }
 
-// TestFaultMatrix runs the faults in two Terraform runs, one for those a
-// retry absorbs and one for those that must fail. Each fault and cloud has
-// its own fake and its own provider, a server of its own (an alias would
-// not do: Terraform configures every alias of a provider it attaches to
-// on that one server), and a data source labelled after both. A fault that
-// must fail requires an error about each of its data sources, naming the
-// call and carrying the fault's message, and no other error.
+// TestFaultMatrix runs the faults in two Terraform runs (runStepCases),
+// one for those a retry absorbs and one for those that must fail; each
+// fault and cloud is a part with its own fake and provider. A fault that
+// must fail requires an error about its part naming the call and carrying
+// the fault's message.
 func TestFaultMatrix(t *testing.T) {
 	t.Parallel()
 	for _, failing := range []bool{false, true} {
 		t.Run(fmt.Sprintf("failing=%t", failing), func(t *testing.T) {
 			t.Parallel()
-			var config strings.Builder
-			var checks []statecheck.StateCheck
-			wantErrs := map[string]string{}
-			factories := map[string]func() (tfprotov6.ProviderServer, error){}
-			for fi, f := range matrixFaults {
+			var cases []stepCase
+			for _, f := range matrixFaults {
 				if (f.want != "") != failing {
 					continue
 				}
-				timeout := cmp.Or(f.timeout, matrixReqTimeout)
-				fmt.Fprintf(&config, "\n# ---- %s\n", f.name)
 				for _, cloud := range f.clouds {
-					mc := matrixClouds[cloud]
-					fc, url := startFake(t)
-					n := cmp.Or(f.items, mc.items)
-					mc.seed(fc, n)
-					f.inject(fc, mc)
-
-					provider, label := fmt.Sprintf("f%02d-%s", fi, matrixProvider(cloud)), caseLabel(f.name)+"_"+cloud
-					factories[provider] = testServer(nil, WithMaxBodyBytes(matrixBodyLimit), WithSWRPageSize(matrixSWRPage))
-					config.WriteString(matrixProviderConfig(provider, url, timeout))
-					fmt.Fprintf(&config, "data %q %q {\n  provider = %s\n%s\n}\n", mc.dataType, label, provider, mc.body)
-					addr := "data." + mc.dataType + "." + label
-					switch {
-					case f.want != "":
-						// The call, then the fault's message.
-						wantErrs[fmt.Sprintf("data %q %q", mc.dataType, label)] = strings.ReplaceAll(regexp.QuoteMeta(mc.name), " ", `\s+`) + `\s+failed.*` + f.want
-					case mc.complete != nil:
-						attr, want := mc.complete(fc)
-						checks = append(checks, statecheck.ExpectKnownValue(addr, tfjsonpath.New(attr), want))
-					default:
-						checks = append(checks, statecheck.ExpectKnownValue(addr, tfjsonpath.New(mc.listAttr), knownvalue.ListSizeExact(n)))
-					}
+					cases = append(cases, matrixCase(f, matrixClouds[cloud], cloud))
 				}
 			}
-			tc := resource.TestCase{ProtoV6ProviderFactories: factories, Steps: []resource.TestStep{{Config: config.String(), ConfigStateChecks: checks}}}
-			if failing {
-				newBlockErrors(wantErrs).run(t, tc)
-				return
-			}
-			resource.UnitTest(t, tc)
+			runStepCases(t, cases)
 		})
 	}
 }
 
-// matrixProvider is the name of the provider a cloud's data source uses in
-// the matrix (a provider type takes letters, digits and dashes).
-func matrixProvider(cloud string) string { return strings.ReplaceAll(cloud, "_", "-") }
+// matrixCase is fault f on cloud mc: the fake seeded and the fault
+// injected, then either the complete read or f's diagnostic.
+func matrixCase(f matrixFault, mc matrixCloud, cloud string) stepCase {
+	return stepCase{
+		name: f.name + " / " + cloud,
+		opts: []Option{WithMaxBodyBytes(matrixBodyLimit), WithSWRPageSize(matrixSWRPage)},
+		step: func(_ *testing.T, fc *fakecloud.Cloud, url string) resource.TestStep {
+			n := cmp.Or(f.items, mc.items)
+			mc.seed(fc, n)
+			f.inject(fc, mc)
+			step := resource.TestStep{Config: matrixProviderConfig(url, cmp.Or(f.timeout, matrixReqTimeout)) +
+				fmt.Sprintf("data %q \"m\" {\n%s\n}\n", mc.dataType, mc.body)}
+			addr := "data." + mc.dataType + ".m"
+			switch {
+			case f.want != "":
+				// The call, then the fault's message.
+				step.ExpectError = regexp.MustCompile(strings.ReplaceAll(regexp.QuoteMeta(mc.name), " ", `\s+`) + `\s+failed.*` + f.want)
+			case mc.complete != nil:
+				attr, want := mc.complete(fc)
+				step.ConfigStateChecks = []statecheck.StateCheck{statecheck.ExpectKnownValue(addr, tfjsonpath.New(attr), want)}
+			default:
+				step.ConfigStateChecks = []statecheck.StateCheck{statecheck.ExpectKnownValue(addr, tfjsonpath.New(mc.listAttr), knownvalue.ListSizeExact(n))}
+			}
+			return step
+		},
+	}
+}

@@ -42,8 +42,12 @@ func runStepCases(t *testing.T, cases []stepCase) {
 		suffix, provider := runSuffix(i), partProvider(i)
 		fc, url := startFake(t)
 		step := c.step(t, fc, url)
-		if step.PreConfig != nil || step.ConfigDirectory != nil || step.ConfigPlanChecks.PreApply != nil {
-			t.Fatalf("%s: a batched step is Config and checks only", c.name)
+		// Anything else a step could ask for would be dropped, its check lost.
+		pc := step.ConfigPlanChecks
+		if step.PreConfig != nil || step.ConfigDirectory != nil || step.ConfigFile != nil || step.ConfigVariables != nil ||
+			pc.PreApply != nil || pc.PostApplyPreRefresh != nil || pc.PostApplyPostRefresh != nil ||
+			step.PlanOnly || step.ExpectNonEmptyPlan || step.ProtoV6ProviderFactories != nil {
+			t.Fatalf("%s: a batched step is Config, ConfigStateChecks and Check, or Config and ExpectError", c.name)
 		}
 		var env testEnv
 		if c.env != nil {

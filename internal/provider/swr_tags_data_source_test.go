@@ -216,7 +216,6 @@ func TestSWRTagsFailures(t *testing.T) {
 
 func TestSWRTagsRejectsBadInputAtPlan(t *testing.T) {
 	t.Parallel()
-	_, url := startFake(t)
 	cases := map[string]planErrorCase{
 		"namespace upper case":   {`namespace = "Team"` + "\n" + `repository = "web"`, `Attribute namespace must follow SWR's organization-name rule`},
 		"namespace double dash":  {`namespace = "a--b"` + "\n" + `repository = "web"`, `Attribute namespace must follow SWR's`},
@@ -227,7 +226,7 @@ func TestSWRTagsRejectsBadInputAtPlan(t *testing.T) {
 		"bad timeout":            {`namespace = "team"` + "\n" + `repository = "web"` + "\n" + `timeouts { read = "soon" }`, badTimeout},
 		"missing repository arg": {`namespace = "team"`, `The argument "repository" is required`},
 	}
-	expectPlanErrors(t, swrProviderConfig(url, fakecloud.DefaultSWRSecretKey), "registry_swr_tags", cases)
+	expectPlanErrors(t, func(url string) string { return swrProviderConfig(url, fakecloud.DefaultSWRSecretKey) }, "registry_swr_tags", cases)
 }
 
 func swrTagsWrongSecretKey(t *testing.T, fc *fakecloud.Cloud, url string) resource.TestStep {

@@ -342,7 +342,6 @@ func TestUCloudImageTagsReads(t *testing.T) {
 
 func TestUCloudImageTagsRejectsBadInputAtPlan(t *testing.T) {
 	t.Parallel()
-	_, url := startFake(t)
 	cases := map[string]planErrorCase{
 		"image_name with a tag":    {`repo_name = "shop"` + "\n" + `image_name = "api:v1"`, `(?s)Attribute\s+image_name\s+must\s+be\s+one\s+image\s+name,\s+without\s+':',\s+'@'\s+or\s+whitespace`},
 		"image_name with a digest": {`repo_name = "shop"` + "\n" + `image_name = "api@sha256:00"`, `(?s)Attribute\s+image_name\s+must\s+be\s+one\s+image\s+name`},
@@ -352,7 +351,7 @@ func TestUCloudImageTagsRejectsBadInputAtPlan(t *testing.T) {
 		"invalid regex":            {`repo_name = "shop"` + "\n" + `image_name = "api"` + "\n" + `tag_regex = "v(1"`, `(?s)Invalid\s+regular\s+expression.*missing\s+closing\s+\)`},
 		"bad timeout":              {`repo_name = "shop"` + "\n" + `image_name = "api"` + "\n" + `timeouts { read = "soon" }`, badTimeout},
 	}
-	expectPlanErrors(t, ucloudProviderConfig(url, fakecloud.DefaultUCloudPrivateKey), "registry_ucloud_image_tags", cases)
+	expectPlanErrors(t, func(url string) string { return ucloudProviderConfig(url, fakecloud.DefaultUCloudPrivateKey) }, "registry_ucloud_image_tags", cases)
 }
 
 // TestUCloudImageTagStatesBothRoutes: both data sources write, through the

@@ -406,7 +406,6 @@ func TestUCloudRepoImagesFailures(t *testing.T) {
 
 func TestUCloudRepoImagesRejectsBadInputAtPlan(t *testing.T) {
 	t.Parallel()
-	_, url := startFake(t)
 	cases := map[string]planErrorCase{
 		"empty repo_name":        {`repo_name = ""`, `(?s)Attribute\s+repo_name\s+must\s+not\s+be\s+empty:\s+it\s+must\s+be\s+one\s+repository\s+name,\s+without\s+'/'\s+or\s+whitespace\.`},
 		"repo_name too long":     {fmt.Sprintf("repo_name = %q", strings.Repeat("r", 129)), `(?s)Attribute\s+repo_name\s+string\s+length\s+must\s+be\s+between\s+1\s+and\s+128,\s+got:\s+129`},
@@ -419,7 +418,7 @@ func TestUCloudRepoImagesRejectsBadInputAtPlan(t *testing.T) {
 		"missing repo_name":      {`name_regex = "x"`, `The argument "repo_name" is required`},
 		"unknown argument given": {`repo_name = "shop"` + "\n" + `region = "cn-bj2"`, `(?s)Unsupported\s+argument.*"region"`},
 	}
-	expectPlanErrors(t, ucloudProviderConfig(url, fakecloud.DefaultUCloudPrivateKey), "registry_ucloud_repo_images", cases)
+	expectPlanErrors(t, func(url string) string { return ucloudProviderConfig(url, fakecloud.DefaultUCloudPrivateKey) }, "registry_ucloud_repo_images", cases)
 }
 
 func ucloudRepoImagesWrongPrivateKey(t *testing.T, fc *fakecloud.Cloud, url string) resource.TestStep {
