@@ -3,6 +3,7 @@ package provider
 import (
 	"encoding/pem"
 	"fmt"
+	"maps"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -10,7 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -146,22 +146,25 @@ func TestProviderChecksSettingsFromEnvironment(t *testing.T) {
 // provider at the lowest and one at the highest, each with its own fake.
 func TestProviderAcceptsSettingsFromEnvironmentAtTheirBounds(t *testing.T) {
 	t.Parallel()
-	factories := map[string]func() (tfprotov6.ProviderServer, error){}
-	var config strings.Builder
-	var checks []statecheck.StateCheck
-	for name, env := range map[string]testEnv{
-		"lowest":  {envMaxRetries: "0", envMaxConcurrency: "1"},
-		"highest": {envMaxRetries: "20", envMaxConcurrency: "32", envRequestTimeout: "2m"},
-	} {
-		fc, url := startFake(t)
-		fc.PPIO.GenerateImages(3)
-		env[envPPIOAPIKey], env[envPPIOEndpoint] = fakecloud.DefaultPPIOAPIKey, url
-		factories[name] = testServer(env)
-		fmt.Fprintf(&config, "provider %q {}\ndata \"registry_ppio_images\" %q {\n  provider = %s\n}\n", name, name, name)
-		checks = append(checks, statecheck.ExpectKnownValue("data.registry_ppio_images."+name, tfjsonpath.New("images"), knownvalue.ListSizeExact(3)))
+	bounds := func(name string, settings testEnv) stepCase {
+		return stepCase{
+			name: name,
+			env: func(url string) testEnv {
+				env := maps.Clone(settings)
+				env[envPPIOAPIKey], env[envPPIOEndpoint] = fakecloud.DefaultPPIOAPIKey, url
+				return env
+			},
+			step: func(_ *testing.T, fc *fakecloud.Cloud, _ string) resource.TestStep {
+				fc.PPIO.GenerateImages(3)
+				return resource.TestStep{
+					Config:            "provider \"registry\" {}\ndata \"registry_ppio_images\" \"test\" {}\n",
+					ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("images"), knownvalue.ListSizeExact(3))},
+				}
+			},
+		}
 	}
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories,
-		Steps:                    []resource.TestStep{{Config: config.String(), ConfigStateChecks: checks}},
+	runStepCases(t, []stepCase{
+		bounds("lowest", testEnv{envMaxRetries: "0", envMaxConcurrency: "1"}),
+		bounds("highest", testEnv{envMaxRetries: "20", envMaxConcurrency: "32", envRequestTimeout: "2m"}),
 	})
 }
