@@ -29,7 +29,7 @@ func expectPlanErrors(t *testing.T, header func(url string) string, dataType str
 		tc := cases[name]
 		steps = append(steps, stepCase{name: name, step: func(_ *testing.T, _ *fakecloud.Cloud, url string) resource.TestStep {
 			return resource.TestStep{
-				Config:      fmt.Sprintf("%s\ndata %q \"test\" {\n%s\n}\n", header(url), dataType, tc.body),
+				Config:      header(url) + testDataBlock(dataType, tc.body),
 				ExpectError: regexp.MustCompile(tc.want),
 			}
 		}})
@@ -58,7 +58,7 @@ func expectProviderErrors(t *testing.T, dataType string, cases map[string]provid
 			env:  func(string) testEnv { return tc.env },
 			step: func(*testing.T, *fakecloud.Cloud, string) resource.TestStep {
 				return resource.TestStep{
-					Config:      fmt.Sprintf("provider \"registry\" {\n  %s\n}\ndata %q \"test\" {\n}\n", tc.body, dataType),
+					Config:      fmt.Sprintf("provider \"registry\" {\n  %s\n}\n", tc.body) + testDataBlock(dataType, ""),
 					ExpectError: regexp.MustCompile(tc.want),
 				}
 			},

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"fmt"
 	"net"
 	"net/http"
 	"net/url"
@@ -60,22 +59,8 @@ func TestHintsFollowTheCallThatFailed(t *testing.T) {
 func TestIAMFailuresNameIAM(t *testing.T) {
 	t.Parallel()
 	config := func(swrURL, iamURL string) string {
-		return fmt.Sprintf(`
-provider "registry" {
-  max_retries = 0
-  swr {
-    region       = %q
-    access_key   = %q
-    secret_key   = %q
-    endpoint     = %q
-    iam_endpoint = %q
-  }
-}
-data "registry_swr_tags" "test" {
-  namespace  = "team"
-  repository = "web"
-}
-`, fakecloud.DefaultSWRRegion, fakecloud.DefaultSWRAccessKey, fakecloud.DefaultSWRSecretKey, swrURL, iamURL)
+		return swrProvider("max_retries = 0", fakecloud.DefaultSWRSecretKey, swrURL, iamURL) +
+			testDataBlock("registry_swr_tags", "namespace  = \"team\"\nrepository = \"web\"")
 	}
 
 	t.Run("HTML from IAM", func(t *testing.T) {

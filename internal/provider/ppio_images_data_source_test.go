@@ -37,11 +37,7 @@ provider "registry" {
 }
 
 func ppioImagesConfig(url, body string) string {
-	return ppioProviderConfig(url, fakecloud.DefaultPPIOAPIKey) + fmt.Sprintf(`
-data "registry_ppio_images" "test" {
-%s
-}
-`, body)
+	return ppioProviderConfig(url, fakecloud.DefaultPPIOAPIKey) + testDataBlock("registry_ppio_images", body)
 }
 
 // ppioImageByName is the fake's stored image of that name (generated names

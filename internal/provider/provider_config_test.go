@@ -70,22 +70,8 @@ func TestPrivateCloudWithItsOwnCA(t *testing.T) {
 		t.Fatal(err)
 	}
 	config := func(extra string) string {
-		return fmt.Sprintf(`
-provider "registry" {
-  %s
-  swr {
-    region       = %q
-    access_key   = %q
-    secret_key   = %q
-    endpoint     = %q
-    iam_endpoint = %q
-  }
-}
-data "registry_swr_tags" "test" {
-  namespace  = "team"
-  repository = "web"
-}
-`, extra, fakecloud.DefaultSWRRegion, fakecloud.DefaultSWRAccessKey, fakecloud.DefaultSWRSecretKey, srv.URL, srv.URL)
+		return swrProvider(extra, fakecloud.DefaultSWRSecretKey, srv.URL, srv.URL) +
+			testDataBlock("registry_swr_tags", "namespace  = \"team\"\nrepository = \"web\"")
 	}
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(nil, WithSWRPageSize(100)),

@@ -73,9 +73,16 @@ func clearCloudEnv(t *testing.T) {
 
 // swrProviderConfig points the provider's swr block at the fake.
 func swrProviderConfig(url, secretKey string) string {
+	return swrProvider("max_retries = 3", secretKey, url, url)
+}
+
+// swrProvider is a provider block with settings (top-level arguments) and
+// an swr block: the fake's region and access key, secretKey, SWR at swrURL
+// and IAM at iamURL.
+func swrProvider(settings, secretKey, swrURL, iamURL string) string {
 	return fmt.Sprintf(`
 provider "registry" {
-  max_retries = 3
+  %s
   swr {
     region       = %q
     access_key   = %q
@@ -84,7 +91,12 @@ provider "registry" {
     iam_endpoint = %q
   }
 }
-`, fakecloud.DefaultSWRRegion, fakecloud.DefaultSWRAccessKey, secretKey, url, url)
+`, settings, fakecloud.DefaultSWRRegion, fakecloud.DefaultSWRAccessKey, secretKey, swrURL, iamURL)
+}
+
+// testDataBlock is a dataType block labelled "test", holding body.
+func testDataBlock(dataType, body string) string {
+	return fmt.Sprintf("\ndata %q \"test\" {\n%s\n}\n", dataType, body)
 }
 
 // requestSpy records the parameters (query and form) of every request that

@@ -21,11 +21,7 @@ import (
 const swrTagAddr = "data.registry_swr_tag.test"
 
 func swrTagConfig(url, body string) string {
-	return swrProviderConfig(url, fakecloud.DefaultSWRSecretKey) + fmt.Sprintf(`
-data "registry_swr_tag" "test" {
-%s
-}
-`, body)
+	return swrProviderConfig(url, fakecloud.DefaultSWRSecretKey) + testDataBlock("registry_swr_tag", body)
 }
 
 // swrCalls reads registry_swr_tag once through the protocol, as Terraform

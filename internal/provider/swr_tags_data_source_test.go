@@ -19,11 +19,7 @@ import (
 const swrAddr = "data.registry_swr_tags.test"
 
 func swrTagsConfig(url, body string) string {
-	return swrProviderConfig(url, fakecloud.DefaultSWRSecretKey) + fmt.Sprintf(`
-data "registry_swr_tags" "test" {
-%s
-}
-`, body)
+	return swrProviderConfig(url, fakecloud.DefaultSWRSecretKey) + testDataBlock("registry_swr_tags", body)
 }
 
 // expectSWRTag is the whole object the data source must write for a tag

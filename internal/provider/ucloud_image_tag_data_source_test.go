@@ -22,11 +22,7 @@ import (
 const ucloudImageTagAddr = "data.registry_ucloud_image_tag.test"
 
 func ucloudImageTagConfig(url, body string) string {
-	return ucloudProviderConfig(url, fakecloud.DefaultUCloudPrivateKey) + fmt.Sprintf(`
-data "registry_ucloud_image_tag" "test" {
-%s
-}
-`, body)
+	return ucloudProviderConfig(url, fakecloud.DefaultUCloudPrivateKey) + testDataBlock("registry_ucloud_image_tag", body)
 }
 
 // seedUHubChoice gives shop/api 256 tags, 13 pages at the fake's cap: the

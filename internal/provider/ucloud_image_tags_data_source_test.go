@@ -23,11 +23,7 @@ const ucloudImageTagsAddr = "data.registry_ucloud_image_tags.test"
 const uhubFakePageCap = 20
 
 func ucloudImageTagsConfig(url, body string) string {
-	return ucloudProviderConfig(url, fakecloud.DefaultUCloudPrivateKey) + fmt.Sprintf(`
-data "registry_ucloud_image_tags" "test" {
-%s
-}
-`, body)
+	return ucloudProviderConfig(url, fakecloud.DefaultUCloudPrivateKey) + testDataBlock("registry_ucloud_image_tags", body)
 }
 
 // uhubTagOf is the fake's stored tag of that name.

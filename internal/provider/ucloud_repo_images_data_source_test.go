@@ -42,11 +42,7 @@ provider "registry" {
 }
 
 func ucloudRepoImagesConfig(url, body string) string {
-	return ucloudProviderConfig(url, fakecloud.DefaultUCloudPrivateKey) + fmt.Sprintf(`
-data "registry_ucloud_repo_images" "test" {
-%s
-}
-`, body)
+	return ucloudProviderConfig(url, fakecloud.DefaultUCloudPrivateKey) + testDataBlock("registry_ucloud_repo_images", body)
 }
 
 // uhubImage is the fake's stored image of that name.
