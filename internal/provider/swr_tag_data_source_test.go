@@ -156,34 +156,10 @@ func swrTagEveryAttribute() []stepCase {
 		return func(t *testing.T, fc *fakecloud.Cloud, url string) resource.TestStep {
 			fc.SWR.GenerateTags("team", "apps/web", 3)
 			want := func(tag string, withManifest bool) map[string]knownvalue.Check {
-				ft, ok := fc.SWR.Tag("team", "apps/web", tag)
-				if !ok {
-					t.Fatalf("fake has no tag %s", tag)
-				}
-				var manifest knownvalue.Check = knownvalue.Null()
-				if withManifest {
-					manifest = knownvalue.StringExact(ft.Manifest)
-				}
-				return map[string]knownvalue.Check{
-					"tag_id":        knownvalue.Int64Exact(ft.ID),
-					"repo_id":       knownvalue.Int64Exact(ft.RepoID),
-					"tag":           knownvalue.StringExact(tag),
-					"image_id":      knownvalue.StringExact(ft.ImageID),
-					"digest":        knownvalue.StringExact(ft.Digest),
-					"manifest":      manifest,
-					"schema":        knownvalue.Int64Exact(2),
-					"path":          knownvalue.StringExact("swr.cn-north-4.myhuaweicloud.com/team/apps/web:" + tag),
-					"internal_path": knownvalue.StringExact("10.125.0.198:20202/team/apps/web:" + tag),
-					"pinned_path":   knownvalue.StringExact("swr.cn-north-4.myhuaweicloud.com/team/apps/web@" + ft.Digest),
-					"size":          knownvalue.Int64Exact(ft.Size),
-					"is_trusted":    knownvalue.Bool(false),
-					"created":       knownvalue.StringExact(ft.Created.Format(time.RFC3339)),
-					"updated":       knownvalue.StringExact(ft.Updated.Format(time.RFC3339)),
-					"deleted":       knownvalue.Null(),
-					"domain_id":     knownvalue.StringExact(fakecloud.DefaultSWRDomainID),
-					"scanned":       knownvalue.Bool(ft.Scanned),
-					"tag_type":      knownvalue.Int64Exact(0),
-				}
+				attrs := swrTagAttributes(t, fc, "team", "apps/web", tag, withManifest)
+				attrs["tag_id"] = attrs["id"] // "id" is the data source's own
+				delete(attrs, "id")
+				return attrs
 			}
 			checks := func(id string, attrs map[string]knownvalue.Check) []statecheck.StateCheck {
 				out := []statecheck.StateCheck{statecheck.ExpectKnownValue(swrTagAddr, tfjsonpath.New("id"), knownvalue.StringExact(id))}

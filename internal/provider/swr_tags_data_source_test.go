@@ -26,6 +26,13 @@ func swrTagsConfig(url, body string) string {
 // the fake stores, every attribute included.
 func expectSWRTag(t *testing.T, fc *fakecloud.Cloud, ns, repo, tag string, withManifest bool) knownvalue.Check {
 	t.Helper()
+	return knownvalue.ObjectExact(swrTagAttributes(t, fc, ns, repo, tag, withManifest))
+}
+
+// swrTagAttributes are the checks of every attribute a tag the fake stores
+// is written with (registry_swr_tag names "id" tag_id).
+func swrTagAttributes(t *testing.T, fc *fakecloud.Cloud, ns, repo, tag string, withManifest bool) map[string]knownvalue.Check {
+	t.Helper()
 	ft, ok := fc.SWR.Tag(ns, repo, tag)
 	if !ok {
 		t.Fatalf("fake has no tag %s", tag)
@@ -35,7 +42,7 @@ func expectSWRTag(t *testing.T, fc *fakecloud.Cloud, ns, repo, tag string, withM
 	if withManifest {
 		manifest = knownvalue.StringExact(ft.Manifest)
 	}
-	return knownvalue.ObjectExact(map[string]knownvalue.Check{
+	return map[string]knownvalue.Check{
 		"id":            knownvalue.Int64Exact(ft.ID),
 		"repo_id":       knownvalue.Int64Exact(ft.RepoID),
 		"tag":           knownvalue.StringExact(tag),
@@ -54,7 +61,7 @@ func expectSWRTag(t *testing.T, fc *fakecloud.Cloud, ns, repo, tag string, withM
 		"domain_id":     knownvalue.StringExact(fakecloud.DefaultSWRDomainID),
 		"scanned":       knownvalue.Bool(ft.Scanned),
 		"tag_type":      knownvalue.Int64Exact(0),
-	})
+	}
 }
 
 func swrTagsEveryAttribute(t *testing.T, fc *fakecloud.Cloud, url string) resource.TestStep {
