@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -168,6 +169,14 @@ func (s *SWR) repo(namespace, repository string) []SWRTag {
 // updated one minute apart from a fixed instant, except that every third
 // tag shares its second with the one before, to exercise tie-breaking.
 func (s *SWR) GenerateTags(namespace, repository string, n int) {
+	s.GenerateMixedTags(namespace, repository, n, 0)
+}
+
+// GenerateMixedTags is GenerateTags where every indexEvery-th tag (none
+// when 0) is a multi-platform index (linux/amd64 and linux/arm64, with
+// buildx's attestation manifests) instead of an image: a repository of a
+// team that builds for two architectures now and then.
+func (s *SWR) GenerateMixedTags(namespace, repository string, n, indexEvery int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	// One name index for the whole batch: pushing 50,000 tags one by one
@@ -182,7 +191,13 @@ func (s *SWR) GenerateTags(namespace, repository string, n int) {
 		if i%3 == 2 {
 			updated = base.Add(time.Duration(i-1) * time.Minute)
 		}
-		s.pushTag(namespace, repository, fmt.Sprintf("v%d.0.0", i), updated, index)
+		tag := fmt.Sprintf("v%d.0.0", i)
+		s.pushTag(namespace, repository, tag, updated, index)
+		if indexEvery > 0 && i%indexEvery == indexEvery-1 {
+			t := &s.repos[namespace][repository][index[tag]]
+			t.Manifest = IndexManifest(t.Digest, IndexPlatform{"linux", "amd64", ""}, IndexPlatform{"linux", "arm64", ""})
+			t.TagType = 1
+		}
 	}
 }
 
@@ -256,8 +271,28 @@ func fakeDigest(seed string) string {
 	return "sha256:" + hex.EncodeToString(sum[:])
 }
 
-func fakeManifest(digest string) string {
-	return `{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json",` +
-		`"config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":7023,"digest":"` + digest + `"},` +
-		`"layers":[{"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","size":32654,"digest":"` + digest + `"}]}`
+func fakeManifest(digest string) string { return ImageManifest(digest) }
+
+// PushManifest adds a tag, or moves an existing one, to manifest at time
+// at: its digest is the manifest's, and tag_type says whether it is a
+// manifest list. It returns the digest.
+func (s *SWR) PushManifest(namespace, repository, tag, manifest string, at time.Time) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.pushTag(namespace, repository, tag, at, nil)
+	digest := "sha256:" + hexSHA256(manifest)
+	tags := s.repos[namespace][repository]
+	i := slices.IndexFunc(tags, func(t SWRTag) bool { return t.Tag == tag })
+	t := &tags[i]
+	t.Manifest, t.Digest, t.ImageID, t.Size = manifest, digest, digest[7:19], int64(len(manifest))
+	t.TagType = 0
+	if strings.Contains(manifest, `"manifests"`) {
+		t.TagType = 1
+	}
+	return digest
+}
+
+func hexSHA256(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
 }

@@ -2,6 +2,7 @@ package swr_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http/httptest"
 	"testing"
@@ -45,5 +46,41 @@ func BenchmarkListTags(b *testing.B) {
 			})
 		}
 		srv.Close()
+	}
+}
+
+// BenchmarkDecodeTags decodes one page of 1,000 tags as SWR sends it, each
+// with its manifest (every tenth a multi-platform index), without keeping
+// the manifests: the per-page cost of a large listing, classification
+// included.
+func BenchmarkDecodeTags(b *testing.B) {
+	page := make([]map[string]any, 1000)
+	for i := range page {
+		m := fakecloud.ImageManifest(fmt.Sprint(i))
+		if i%10 == 9 {
+			m = fakecloud.IndexManifest(fmt.Sprint(i), fakecloud.IndexPlatform{OS: "linux", Architecture: "amd64"},
+				fakecloud.IndexPlatform{OS: "linux", Architecture: "arm64"})
+		}
+		page[i] = map[string]any{
+			"id": i, "repo_id": 3, "Tag": fmt.Sprintf("v%d.0.0", i), "image_id": "0123456789ab",
+			"digest": "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "manifest": m, "schema": 2,
+			"path":          fmt.Sprintf("swr.cn-north-4.myhuaweicloud.com/bench/web:v%d.0.0", i),
+			"internal_path": fmt.Sprintf("10.125.0.198:20202/bench/web:v%d.0.0", i), "size": 1000000 + i, "is_trusted": false,
+			"created": "2024-01-01T00:00:00Z", "updated": "2024-01-01T00:00:00Z", "deleted": nil,
+			"domain_id": "d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0", "scanned": true, "tag_type": 0,
+		}
+	}
+	body, err := json.Marshal(page)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	dst := make([]swr.Tag, 0, len(page))
+	for b.Loop() {
+		tags, err := swr.DecodeTags(body, false, dst[:0])
+		if err != nil || len(tags) != len(page) {
+			b.Fatalf("%d tags, %v", len(tags), err)
+		}
 	}
 }

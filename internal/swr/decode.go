@@ -12,6 +12,7 @@ import (
 
 	"github.com/registry-tools/terraform-provider-registry/internal/apierror"
 	"github.com/registry-tools/terraform-provider-registry/internal/apitime"
+	"github.com/registry-tools/terraform-provider-registry/internal/tagkind"
 	"github.com/registry-tools/terraform-provider-registry/internal/transport"
 )
 
@@ -34,10 +35,13 @@ type Tag struct {
 	DomainID     string
 	Scanned      bool
 	TagType      int64 // 0 manifest, 1 manifest list
+
+	// What the tag holds (kind, media type, artifact type, platforms),
+	// read from its name and manifest whether or not Manifest is kept.
+	tagkind.Info
 }
 
-// wireTag is the JSON of a tag without its manifest: leaving the field out
-// makes the decoder skip the (large) manifest instead of allocating it.
+// wireTag is the JSON of a tag.
 type wireTag struct {
 	ID           int64        `json:"id"`
 	RepoID       int64        `json:"repo_id"`
@@ -55,20 +59,23 @@ type wireTag struct {
 	DomainID     string       `json:"domain_id"`
 	Scanned      bool         `json:"scanned"`
 	TagType      int64        `json:"tag_type"`
+	Manifest     string       `json:"manifest"`
 }
 
-type wireTagWithManifest struct {
-	wireTag
-	Manifest string `json:"manifest"`
-}
-
-func (w *wireTag) tag(manifest string) Tag {
-	return Tag{
+// tag is the decoded tag, classified by its name and manifest; the
+// manifest itself is kept only when withManifest is set.
+func (w *wireTag) tag(withManifest bool) Tag {
+	t := Tag{
 		ID: w.ID, RepoID: w.RepoID, Tag: w.Tag, ImageID: w.ImageID, Digest: w.Digest,
-		Manifest: manifest, Schema: w.Schema, Path: w.Path, InternalPath: w.InternalPath,
+		Schema: w.Schema, Path: w.Path, InternalPath: w.InternalPath,
 		Size: w.Size, IsTrusted: w.IsTrusted, Created: w.Created.Time, Updated: w.Updated.Time,
 		Deleted: w.Deleted.Time, DomainID: w.DomainID, Scanned: w.Scanned, TagType: w.TagType,
+		Info: tagkind.Classify(w.Tag, []byte(w.Manifest)),
 	}
+	if withManifest {
+		t.Manifest = w.Manifest
+	}
+	return t
 }
 
 // DecodeTags reads a page: a JSON array of tags, element by element, and
@@ -83,19 +90,11 @@ func DecodeTags(body []byte, withManifest bool, dst []Tag) ([]Tag, error) {
 		return dst, fmt.Errorf("tag list is not a JSON array (starts with %v)", tok)
 	}
 	for dec.More() {
-		if withManifest {
-			var w wireTagWithManifest
-			if err := dec.Decode(&w); err != nil {
-				return dst, fmt.Errorf("tag %d: %w", len(dst), err)
-			}
-			dst = append(dst, w.tag(w.Manifest))
-		} else {
-			var w wireTag
-			if err := dec.Decode(&w); err != nil {
-				return dst, fmt.Errorf("tag %d: %w", len(dst), err)
-			}
-			dst = append(dst, w.tag(""))
+		var w wireTag
+		if err := dec.Decode(&w); err != nil {
+			return dst, fmt.Errorf("tag %d: %w", len(dst), err)
 		}
+		dst = append(dst, w.tag(withManifest))
 	}
 	if _, err := dec.Token(); err != nil {
 		return dst, fmt.Errorf("tag list: %w", err)
@@ -114,20 +113,14 @@ func DecodeTags(body []byte, withManifest bool, dst []Tag) ([]Tag, error) {
 // DecodeTag reads ShowRepoTag's answer: one tag object and nothing after
 // it. An answer without a tag name is an error.
 func DecodeTag(body []byte, withManifest bool) (Tag, error) {
-	var w wireTagWithManifest
-	var err error
-	if withManifest {
-		err = json.Unmarshal(body, &w)
-	} else {
-		err = json.Unmarshal(body, &w.wireTag) // skips the manifest
-	}
-	if err != nil {
+	var w wireTag
+	if err := json.Unmarshal(body, &w); err != nil {
 		return Tag{}, fmt.Errorf("tag: %w", err)
 	}
 	if w.Tag == "" {
 		return Tag{}, errors.New(`tag: no object with a "Tag" name`)
 	}
-	return w.tag(w.Manifest), nil
+	return w.tag(withManifest), nil
 }
 
 // ParseContentRange reads the total from "offset-count/total" (or

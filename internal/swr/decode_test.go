@@ -2,10 +2,12 @@ package swr
 
 import (
 	"net/http"
+	"reflect"
 	"testing"
 	"time"
 
 	"github.com/registry-tools/terraform-provider-registry/internal/apierror"
+	"github.com/registry-tools/terraform-provider-registry/internal/tagkind"
 	"github.com/registry-tools/terraform-provider-registry/internal/transport"
 )
 
@@ -22,11 +24,11 @@ func TestDecodeTagsEveryField(t *testing.T) {
 		want := Tag{ID: 7, RepoID: 3, Tag: "v1", ImageID: "abc", Digest: "sha256:d", Schema: 2,
 			Path: "swr.cn-north-4.myhuaweicloud.com/ns/r:v1", InternalPath: "10.0.0.1:20202/ns/r:v1", Size: 42, IsTrusted: true,
 			Created: time.Date(2018, 7, 6, 6, 18, 55, 0, time.UTC), Updated: time.Date(2018, 7, 6, 6, 20, 0, 0, time.UTC),
-			DomainID: "dom", Scanned: true, TagType: 1}
+			DomainID: "dom", Scanned: true, TagType: 1, Info: tagkind.Info{Kind: tagkind.Unknown}}
 		if withManifest {
 			want.Manifest = `{"m":1}`
 		}
-		if tags[0] != want {
+		if !reflect.DeepEqual(tags[0], want) {
 			t.Errorf("withManifest=%v:\n got %+v\nwant %+v", withManifest, tags[0], want)
 		}
 	}
