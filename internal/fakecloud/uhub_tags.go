@@ -205,3 +205,15 @@ func uhubTagTime(t UHubTag) any {
 		return t.UpdateTime.In(beijing).Format(time.RFC3339)
 	}
 }
+
+// SeedSigned fills an image the way a cosign pipeline leaves it, oldest
+// first: images v1.0.0 and v1.1.0, then cosign's attestation and signature
+// of v1.1.0 (sha256-<hex>.att, .sig), so that the newest tag is a
+// signature. It returns v1.1.0 as stored.
+func (u *UHub) SeedSigned(repo, image string, base time.Time) UHubTag {
+	u.PushImageTag(repo, image, "v1.0.0", base)
+	signed := u.PushImageTag(repo, image, "v1.1.0", base.Add(time.Minute))
+	u.PushImageTag(repo, image, CosignTag(signed.Digest, "att"), base.Add(2*time.Minute))
+	u.PushImageTag(repo, image, CosignTag(signed.Digest, "sig"), base.Add(3*time.Minute))
+	return signed
+}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/registry-tools/terraform-provider-registry/internal/apierror"
 	"github.com/registry-tools/terraform-provider-registry/internal/tagchoice"
+	"github.com/registry-tools/terraform-provider-registry/internal/tagkind"
 )
 
 // The arguments that choose one tag, shared by registry_swr_tag and
@@ -28,7 +29,7 @@ import (
 // choice is the choice arguments of one read, and the tag chosen.
 type choice struct {
 	tag, tagRegex, versionConstraint, orderBy types.String
-	includePrerelease                         types.Bool
+	includePrerelease, includeArtifacts       types.Bool
 
 	chosen string // the tag given or chosen, written back as `tag`
 }
@@ -39,6 +40,9 @@ const choiceDescription = "Give `tag` for that exact tag, answered with one requ
 	"the most recently updated tag (`order_by = \"updated\"`, the default) or the highest version (`order_by = \"version\"`) " +
 	"among the tags that match `tag_regex` and `version_constraint`. Tags updated in the same second are ordered by name in " +
 	"descending natural order (runs of digits compare as numbers: `v14.0.0` before `v13.0.0`, `v1.10` before `v1.9`). " +
+	"Only tags a machine can pull are chosen (`kind` `image`, `index` or `unknown`): signatures, attestations, SBOMs, Helm charts " +
+	"and other artifacts, usually pushed after the image they belong to, are left out unless `include_artifacts` is true; an exact " +
+	"`tag` is returned whatever it holds. " +
 	"No matching tag, or an exact `tag` that does not exist, is an error that names the repository and the filters."
 
 // choiceFields are the choice arguments of a data source whose state is T.
@@ -85,6 +89,12 @@ func choiceFields[T any](get func(*T) *choice) []field[T] {
 				"(`order_by = \"version\"` or `version_constraint`). A pre-release meets `version_constraint` when its version " +
 				"without the pre-release part does. Default `false`.",
 		}, func(v *T) *types.Bool { return &get(v).includePrerelease }),
+		argument("include_artifacts", schema.BoolAttribute{
+			Optional: true,
+			MarkdownDescription: "Whether the choice may return any kind of tag: signatures, attestations, SBOMs, Helm charts and " +
+				"other artifacts too. Default `false`: only `image`, `index` and `unknown` tags are chosen. An exact `tag` is " +
+				"returned whatever its kind.",
+		}, func(v *T) *types.Bool { return &get(v).includeArtifacts }),
 	}
 }
 
@@ -129,6 +139,7 @@ func (c *choice) idFilters() []idFilter {
 		ifSet("version_constraint", c.versionConstraint),
 		ifSet("order_by", c.orderBy),
 		{key: "include_prerelease", value: strconv.FormatBool(c.includePrerelease.ValueBool()), set: !c.includePrerelease.IsNull()},
+		ifTrue("include_artifacts", c.includeArtifacts),
 	}
 }
 
@@ -153,12 +164,24 @@ func (c *choice) filters() string {
 	return strings.Join(parts, ", ")
 }
 
-// noCandidate is the error of a choice that found nothing.
-func noCandidate(where string, c *choice, seen int) (string, string) {
+// noCandidate is the error of a choice that found nothing: how many tags
+// were seen and how many were left out by kind, refusedAs saying why
+// ("as artifacts", or the platform wanted).
+func noCandidate(where string, c *choice, seen, refused int, refusedAs string) (string, string) {
+	if seen == 0 {
+		return "No tag matches", fmt.Sprintf("%s has no tags. Push a tag, or check the repository's name.", where)
+	}
+	left := ""
+	if refused > 0 {
+		left = fmt.Sprintf(", %d of them left out %s", refused, refusedAs)
+	}
 	return "No tag matches",
-		fmt.Sprintf("No tag of %s matches %s: %d tags seen. Check tag_regex, version_constraint and include_prerelease, "+
-			"or push a tag that matches.", where, c.filters(), seen)
+		fmt.Sprintf("No tag of %s matches %s: %d tags seen%s. Check tag_regex, version_constraint, include_prerelease "+
+			"and include_artifacts, or push a tag that matches.", where, c.filters(), seen, left)
 }
+
+// artifactsLeftOut is noCandidate's refusedAs for the kind rule.
+const artifactsLeftOut = "as artifacts (signatures, attestations, SBOMs, Helm charts; include_artifacts = true takes them)"
 
 // unknownTag is the error of an exact tag that does not exist, on the tag
 // argument, with the cloud's answer (cloud, call, status, request ID) as
@@ -190,6 +213,21 @@ func (versionConstraintValidator) ValidateString(_ context.Context, req validato
 	}
 }
 
+// latestDescription is the latest attribute of the two tag lists.
+const latestDescription = "The first of `tags` whose `kind` is `image`, `index` or `unknown`: the newest tag a machine can pull, " +
+	"never a signature, attestation, SBOM, Helm chart or other artifact pushed after it. Null when there is none."
+
+// firstRunnable is the first of tags whose kind a machine can pull; nil
+// when there is none.
+func firstRunnable[E any](tags []E, kind func(*E) tagkind.Kind) *E {
+	for i := range tags {
+		if kind(&tags[i]).Runnable() {
+			return &tags[i]
+		}
+	}
+	return nil
+}
+
 // sortTags orders tags newest first, tags of the same time by descending
 // natural order of the name (tagchoice.CompareNewest); by index, like
 // sortNewestFirst, so no element is copied to the heap.
@@ -200,12 +238,17 @@ func sortTags[E any](tags []E, name func(*E) string, updated func(*E) time.Time)
 	})
 }
 
-// chooseFrom offers tags to a chooser built from c, keyed by the item's
-// name and update time.
-func chooseFrom[E any](c *choice, name func(*E) string, updated func(*E) time.Time) (*tagchoice.Chooser[E], error) {
+// chooseFrom is a chooser built from c, reading an item's name, update
+// time and kind; unless include_artifacts, only kinds a machine can pull
+// are candidates.
+func chooseFrom[E any](c *choice, name func(*E) string, updated func(*E) time.Time, kind func(*E) tagkind.Kind) (*tagchoice.Chooser[E], error) {
 	rules, err := c.rules()
 	if err != nil {
 		return nil, err
 	}
-	return tagchoice.NewChooser(rules, name, updated), nil
+	ch := tagchoice.NewChooser(rules, name, updated)
+	if !c.includeArtifacts.ValueBool() {
+		ch.Admit(func(t *E) bool { return kind(t).Runnable() })
+	}
+	return ch, nil
 }

@@ -119,6 +119,21 @@ func listField[T, E any](name, desc string, elem *object[E], get func(*T) []E) f
 	}
 }
 
+// nullableListField is a listField written as null when get returns a nil
+// slice (an empty one is still an empty list).
+func nullableListField[T, E any](name, desc string, elem *object[E], get func(*T) []E) field[T] {
+	f := listField(name, desc, elem, get)
+	list := f.nested
+	f.nested = func(ctx context.Context, e *stateEncoder, v *T, nulls fieldSet) {
+		if get(v) == nil {
+			e.null()
+			return
+		}
+		list(ctx, e, v, nulls)
+	}
+	return f
+}
+
 // objectField is a computed elem object, null when get returns nil.
 func objectField[T, E any](name, desc string, elem *object[E], get func(*T) *E) field[T] {
 	return field[T]{

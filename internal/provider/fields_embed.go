@@ -1,11 +1,12 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"time"
 )
 
-// embed lifts the scalar fields of an element table E into a table of T
+// embed lifts the computed fields of an element table E into a table of T
 // that holds one E, so a singular data source states its chosen item's
 // attributes at the top level without declaring them a second time. get
 // returns the item and is called only when the state is written, after a
@@ -45,8 +46,11 @@ func embed[T, E any](elem *object[E], get func(*T) *E, rename map[string]string,
 			lifted.i64 = func(v *T) int64 { return f.i64(get(v)) }
 		case kindBool:
 			lifted.b = func(v *T) bool { return f.b(get(v)) }
+		case kindNested:
+			lifted.nestedAttr = f.nestedAttr
+			lifted.nested = func(ctx context.Context, e *stateEncoder, v *T, nulls fieldSet) { f.nested(ctx, e, get(v), nulls) }
 		default:
-			panic(fmt.Sprintf("%s: field %q is not a scalar and cannot be embedded", elem.name, f.name))
+			panic(fmt.Sprintf("%s: field %q is an argument and cannot be embedded", elem.name, f.name))
 		}
 		out = append(out, lifted)
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/registry-tools/terraform-provider-registry/internal/fakecloud"
 	"github.com/registry-tools/terraform-provider-registry/internal/ppio"
 	"github.com/registry-tools/terraform-provider-registry/internal/swr"
+	"github.com/registry-tools/terraform-provider-registry/internal/tagkind"
 	"github.com/registry-tools/terraform-provider-registry/internal/ucloud"
 )
 
@@ -119,24 +120,37 @@ type (
 		Timeouts        timeouts.Value `tfsdk:"timeouts"`
 	}
 	swrTagModel struct {
-		ID           types.Int64  `tfsdk:"id"`
-		RepoID       types.Int64  `tfsdk:"repo_id"`
-		Tag          types.String `tfsdk:"tag"`
-		ImageID      types.String `tfsdk:"image_id"`
+		ID           types.Int64        `tfsdk:"id"`
+		RepoID       types.Int64        `tfsdk:"repo_id"`
+		Tag          types.String       `tfsdk:"tag"`
+		ImageID      types.String       `tfsdk:"image_id"`
+		Digest       types.String       `tfsdk:"digest"`
+		Manifest     types.String       `tfsdk:"manifest"`
+		Schema       types.Int64        `tfsdk:"schema"`
+		Path         types.String       `tfsdk:"path"`
+		InternalPath types.String       `tfsdk:"internal_path"`
+		PinnedPath   types.String       `tfsdk:"pinned_path"`
+		Size         types.Int64        `tfsdk:"size"`
+		IsTrusted    types.Bool         `tfsdk:"is_trusted"`
+		Created      types.String       `tfsdk:"created"`
+		Updated      types.String       `tfsdk:"updated"`
+		Deleted      types.String       `tfsdk:"deleted"`
+		DomainID     types.String       `tfsdk:"domain_id"`
+		Scanned      types.Bool         `tfsdk:"scanned"`
+		TagType      types.Int64        `tfsdk:"tag_type"`
+		Kind         types.String       `tfsdk:"kind"`
+		MediaType    types.String       `tfsdk:"media_type"`
+		ArtifactType types.String       `tfsdk:"artifact_type"`
+		Platforms    []swrPlatformModel `tfsdk:"platforms"`
+	}
+	swrPlatformModel struct {
+		OS           types.String `tfsdk:"os"`
+		Architecture types.String `tfsdk:"architecture"`
+		Variant      types.String `tfsdk:"variant"`
+		OSVersion    types.String `tfsdk:"os_version"`
 		Digest       types.String `tfsdk:"digest"`
-		Manifest     types.String `tfsdk:"manifest"`
-		Schema       types.Int64  `tfsdk:"schema"`
-		Path         types.String `tfsdk:"path"`
-		InternalPath types.String `tfsdk:"internal_path"`
+		MediaType    types.String `tfsdk:"media_type"`
 		PinnedPath   types.String `tfsdk:"pinned_path"`
-		Size         types.Int64  `tfsdk:"size"`
-		IsTrusted    types.Bool   `tfsdk:"is_trusted"`
-		Created      types.String `tfsdk:"created"`
-		Updated      types.String `tfsdk:"updated"`
-		Deleted      types.String `tfsdk:"deleted"`
-		DomainID     types.String `tfsdk:"domain_id"`
-		Scanned      types.Bool   `tfsdk:"scanned"`
-		TagType      types.Int64  `tfsdk:"tag_type"`
 	}
 	ucloudRepoImagesStateModel struct {
 		ID         types.String       `tfsdk:"id"`
@@ -201,20 +215,33 @@ func TestStateEqualsFrameworkStateSet(t *testing.T) {
 
 	swrTagV1 := swr.Tag{ID: 11, RepoID: 7, Tag: "v1", ImageID: "img1", Digest: "sha256:aa", Manifest: `{"schemaVersion":2}`, Schema: 2,
 		Path: "swr.cn-north-4.myhuaweicloud.com/team/web:v1", InternalPath: "10.0.0.1:20202/team/web:v1", Size: 1024,
-		IsTrusted: true, Created: may1, Updated: may2, DomainID: "dom", Scanned: true, TagType: 1}
+		IsTrusted: true, Created: may1, Updated: may2, DomainID: "dom", Scanned: true, TagType: 1,
+		Info: tagkind.Info{Kind: tagkind.Index, MediaType: "application/vnd.oci.image.index.v1+json", Platforms: []tagkind.Platform{
+			{OS: "linux", Architecture: "arm", Variant: "v7", Digest: "sha256:bb", MediaType: "application/vnd.oci.image.manifest.v1+json"},
+			{OS: "windows", Architecture: "amd64", OSVersion: "10.0.17763.5458", Digest: "sha256:cc"},
+		}}}
 	swrTagV0 := swr.Tag{ID: 10, RepoID: 7, Tag: "v0", ImageID: "img0", Schema: 1,
-		Path: "swr.cn-north-4.myhuaweicloud.com/team/web:v0", Created: may1, Updated: may1, Deleted: may2}
+		Path: "swr.cn-north-4.myhuaweicloud.com/team/web:v0", Created: may1, Updated: may1, Deleted: may2,
+		Info: tagkind.Info{Kind: tagkind.HelmChart, MediaType: "application/vnd.oci.image.manifest.v1+json", ArtifactType: "application/vnd.cncf.helm.config.v1+json"}}
 	swrV1 := swrTagModel{ID: types.Int64Value(11), RepoID: types.Int64Value(7), Tag: str("v1"), ImageID: str("img1"),
 		Digest: str("sha256:aa"), Manifest: str(`{"schemaVersion":2}`), Schema: types.Int64Value(2),
 		Path: str("swr.cn-north-4.myhuaweicloud.com/team/web:v1"), InternalPath: str("10.0.0.1:20202/team/web:v1"),
 		PinnedPath: str("swr.cn-north-4.myhuaweicloud.com/team/web@sha256:aa"), Size: types.Int64Value(1024), IsTrusted: types.BoolValue(true),
 		Created: str("2024-05-01T02:00:00Z"), Updated: str("2024-05-02T09:30:15Z"), Deleted: null, DomainID: str("dom"),
-		Scanned: types.BoolValue(true), TagType: types.Int64Value(1)}
+		Scanned: types.BoolValue(true), TagType: types.Int64Value(1),
+		Kind: str("index"), MediaType: str("application/vnd.oci.image.index.v1+json"), ArtifactType: null, Platforms: []swrPlatformModel{
+			{OS: str("linux"), Architecture: str("arm"), Variant: str("v7"), OSVersion: null, Digest: str("sha256:bb"),
+				MediaType: str("application/vnd.oci.image.manifest.v1+json"), PinnedPath: str("swr.cn-north-4.myhuaweicloud.com/team/web@sha256:bb")},
+			{OS: str("windows"), Architecture: str("amd64"), Variant: null, OSVersion: str("10.0.17763.5458"), Digest: str("sha256:cc"),
+				MediaType: null, PinnedPath: str("swr.cn-north-4.myhuaweicloud.com/team/web@sha256:cc")},
+		}}
 	swrV0 := swrTagModel{ID: types.Int64Value(10), RepoID: types.Int64Value(7), Tag: str("v0"), ImageID: str("img0"),
 		Digest: null, Manifest: null, Schema: types.Int64Value(1),
 		Path: str("swr.cn-north-4.myhuaweicloud.com/team/web:v0"), InternalPath: null, PinnedPath: null,
 		Size: types.Int64Value(0), IsTrusted: types.BoolValue(false), Created: str("2024-05-01T02:00:00Z"), Updated: str("2024-05-01T02:00:00Z"),
-		Deleted: str("2024-05-02T09:30:15Z"), DomainID: null, Scanned: types.BoolValue(false), TagType: types.Int64Value(0)}
+		Deleted: str("2024-05-02T09:30:15Z"), DomainID: null, Scanned: types.BoolValue(false), TagType: types.Int64Value(0),
+		Kind: str("helm_chart"), MediaType: str("application/vnd.oci.image.manifest.v1+json"),
+		ArtifactType: str("application/vnd.cncf.helm.config.v1+json"), Platforms: nil}
 	swrV1NoManifest, swrV0NoManifest := swrV1, swrV0
 	swrV1NoManifest.Manifest, swrV0NoManifest.Manifest = null, null
 
@@ -245,6 +272,13 @@ func TestStateEqualsFrameworkStateSet(t *testing.T) {
 			Tags: []swrTagModel{swrV1NoManifest, swrV0NoManifest}, Latest: &swrV1NoManifest, Timeouts: nullTimeouts(),
 		}, func(t *testing.T, config tftypes.Value) []byte {
 			return encodeFixture(t, ctx, swrTags, config, func(s *swrTagsState) { s.total = 2; s.tags = []swr.Tag{swrTagV1, swrTagV0} })
+		}},
+		{"swr: latest is the first tag that is not an artifact", &swrTagsDataSource{}, &swrTagsStateModel{
+			ID: str("team/web"), Namespace: str("team"), Repository: str("web"), Tag: null, TagRegex: null,
+			IncludeManifest: types.BoolNull(), TotalCount: types.Int64Value(2),
+			Tags: []swrTagModel{swrV0NoManifest, swrV1NoManifest}, Latest: &swrV1NoManifest, Timeouts: nullTimeouts(),
+		}, func(t *testing.T, config tftypes.Value) []byte {
+			return encodeFixture(t, ctx, swrTags, config, func(s *swrTagsState) { s.total = 2; s.tags = []swr.Tag{swrTagV0, swrTagV1} })
 		}},
 		{"swr with no tags", &swrTagsDataSource{}, &swrTagsStateModel{
 			ID: str("team/web?include_manifest=true"), Namespace: str("team"), Repository: str("web"), Tag: null, TagRegex: null,

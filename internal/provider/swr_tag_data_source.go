@@ -2,18 +2,23 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 
 	"github.com/registry-tools/terraform-provider-registry/internal/apierror"
 	"github.com/registry-tools/terraform-provider-registry/internal/swr"
 	"github.com/registry-tools/terraform-provider-registry/internal/tagchoice"
+	"github.com/registry-tools/terraform-provider-registry/internal/tagkind"
 )
 
 var (
@@ -31,10 +36,21 @@ type swrTagDataSource struct{ configured }
 type swrTagState struct {
 	namespace, repository types.String
 	includeManifest       types.Bool
+	platform              types.String
 	choice                choice
 	timeouts              timeouts.Value
 
-	tag swr.Tag
+	tag   swr.Tag
+	entry *tagkind.Platform // the entry of platform, when set
+}
+
+// swrTagPlatformEntry is the chosen tag's entry for platform; nil when
+// platform is not set.
+func swrTagPlatformEntry(s *swrTagState) (string, string, bool) {
+	if s.entry == nil {
+		return "", "", false
+	}
+	return s.entry.Digest, pinnedPath(s.tag.Path, s.tag.Tag, s.entry.Digest), true
 }
 
 // swrTagOne is the data source's top level: the arguments, then the tag's
@@ -53,6 +69,18 @@ var swrTagOne = newObject("registry_swr_tag", append(append([]field[swrTagState]
 			return s.tag.Manifest, s.includeManifest.ValueBool() && s.tag.Manifest != ""
 		}),
 	timeoutsField(func(s *swrTagState) *timeouts.Value { return &s.timeouts }),
+	argument("platform", schema.StringAttribute{
+		Optional: true,
+		MarkdownDescription: "A platform, `os/architecture[/variant]` such as `linux/arm64` or `linux/arm/v7`, read as containerd " +
+			"reads it (`linux/aarch64` is `linux/arm64`, `linux/x86_64` is `linux/amd64`). The candidates are then the multi-platform " +
+			"tags (`kind = \"index\"`) that hold an image for it, and `platform_digest` and `platform_pinned_path` are that image's. " +
+			"An exact `tag` that is not an index, or does not hold the platform, is an error naming the platforms it has.",
+		Validators: []validator.String{platformValidator{}},
+	}, func(s *swrTagState) *types.String { return &s.platform }),
+	nullableString("platform_digest", "Digest of the image of `platform` in the chosen index, the digest a machine of that platform "+
+		"pulls; null when `platform` is not set.", func(s *swrTagState) (string, bool) { d, _, ok := swrTagPlatformEntry(s); return d, ok }),
+	nullableString("platform_pinned_path", "Pull address of the image of `platform`, `<repository path>@<platform_digest>`; null when "+
+		"`platform` is not set.", func(s *swrTagState) (string, bool) { _, p, ok := swrTagPlatformEntry(s); return p, ok }),
 }, choiceFields(func(s *swrTagState) *choice { return &s.choice })...),
 	embed(swrTag, func(s *swrTagState) *swr.Tag { return &s.tag }, map[string]string{"id": "tag_id"}, "tag", "manifest")...)...,
 )
@@ -67,7 +95,9 @@ func (d *swrTagDataSource) Schema(ctx context.Context, _ datasource.SchemaReques
 		"Requests: an exact `tag` is one `ShowRepoTag` request. The newest tag reads SWR's newest-first listing page by page "+
 		"(1,000 tags a page) and stops as soon as no later page can change the choice: one page in the usual case, however many "+
 		"tags the repository has. `order_by = \"version\"` reads every page, the pages after the first concurrently. "+
-		"Without `project_id`, the provider's first SWR read also looks up the IAM project.")
+		"Without `project_id`, the provider's first SWR read also looks up the IAM project.\n\n"+
+		"Signed repositories: signing and attesting tools push their results as tags after the image, so the newest tag is often a "+
+		"signature. The choice leaves those out (see `kind`), and `platform` pins the image of one platform of a multi-platform tag.")
 }
 
 func (d *swrTagDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -82,6 +112,15 @@ func (d *swrTagDataSource) readState(ctx context.Context, config tftypes.Value) 
 		return nil, diags
 	}
 	where := s.namespace.ValueString() + "/" + s.repository.ValueString()
+	var want *ocispec.Platform
+	if !s.platform.IsNull() {
+		p, err := tagkind.ParsePlatform(s.platform.ValueString()) // validated at plan time
+		if err != nil {
+			diags.AddAttributeError(path.Root("platform"), "Invalid platform", err.Error())
+			return nil, diags
+		}
+		want = &p
+	}
 	if s.choice.exact() {
 		t, err := client.ShowTag(ctx, swr.ShowTagInput{
 			Namespace: s.namespace.ValueString(), Repository: s.repository.ValueString(),
@@ -97,11 +136,31 @@ func (d *swrTagDataSource) readState(ctx context.Context, config tftypes.Value) 
 			return nil, diags
 		}
 		s.tag = *t
+		if want != nil {
+			entry, ok := tagkind.Find(s.tag.Platforms, *want)
+			if !ok {
+				diags.AddAttributeError(path.Root("platform"), "Tag has no image for the platform",
+					fmt.Sprintf("Tag %q of %s is of kind %q and holds images for: %s; it has none for %s. Choose one of those "+
+						"platforms, or leave out tag to choose the newest index that has %s.",
+						s.tag.Tag, where, s.tag.Kind, tagkind.Names(s.tag.Platforms), s.platform.ValueString(), s.platform.ValueString()))
+				return nil, diags
+			}
+			s.entry = entry
+		}
 	} else {
-		ch, err := chooseFrom(&s.choice, func(t *swr.Tag) string { return t.Tag }, func(t *swr.Tag) time.Time { return t.Updated })
+		ch, err := chooseFrom(&s.choice, func(t *swr.Tag) string { return t.Tag }, func(t *swr.Tag) time.Time { return t.Updated },
+			func(t *swr.Tag) tagkind.Kind { return t.Kind })
 		if err != nil {
 			diags.AddError("Invalid choice arguments", err.Error())
 			return nil, diags
+		}
+		refusedAs := artifactsLeftOut
+		if want != nil {
+			ch.Admit(func(t *swr.Tag) bool {
+				_, ok := tagkind.Find(t.Platforms, *want)
+				return ok
+			})
+			refusedAs = "as not multi-platform tags holding " + s.platform.ValueString()
 		}
 		if err := readSWRChoice(ctx, client, &s, ch); err != nil {
 			diags.Append(readError(ctx, err, swrHints))
@@ -109,10 +168,13 @@ func (d *swrTagDataSource) readState(ctx context.Context, config tftypes.Value) 
 		}
 		best, ok := ch.Choice()
 		if !ok {
-			diags.AddError(noCandidate(where, &s.choice, ch.Seen()))
+			diags.AddError(noCandidate(where, &s.choice, ch.Seen(), ch.Refused(), refusedAs))
 			return nil, diags
 		}
 		s.tag = best
+		if want != nil {
+			s.entry, _ = tagkind.Find(s.tag.Platforms, *want)
+		}
 	}
 	s.choice.chosen = s.tag.Tag
 	return encodeState(ctx, swrTagOne, &s, 2048+len(s.tag.Manifest), diags)
@@ -144,5 +206,5 @@ func readSWRChoice(ctx context.Context, client *swr.Client, s *swrTagState, ch *
 // swrTagID is "<namespace>/<repository>" and the choice arguments given.
 func swrTagID(s *swrTagState) string {
 	return listingID(s.namespace.ValueString()+"/"+s.repository.ValueString(),
-		append(s.choice.idFilters(), ifTrue("include_manifest", s.includeManifest))...)
+		append(s.choice.idFilters(), ifTrue("include_manifest", s.includeManifest), ifSet("platform", s.platform))...)
 }

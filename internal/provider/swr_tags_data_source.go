@@ -17,6 +17,7 @@ import (
 
 	"github.com/registry-tools/terraform-provider-registry/internal/apierror"
 	"github.com/registry-tools/terraform-provider-registry/internal/swr"
+	"github.com/registry-tools/terraform-provider-registry/internal/tagkind"
 )
 
 var (
@@ -93,6 +94,54 @@ var swrTag = newObject("SWR tag",
 	nullableString("domain_id", "Account (domain) ID; null when SWR gives none.", given(func(t *swr.Tag) string { return t.DomainID })),
 	boolField("scanned", "Whether the image has been scanned.", func(t *swr.Tag) bool { return t.Scanned }),
 	int64Field("tag_type", "`0` for an image manifest, `1` for a manifest list.", func(t *swr.Tag) int64 { return t.TagType }),
+	stringField("kind", kindDescription+" Read from the tag's name and the manifest SWR sends with every tag.",
+		func(t *swr.Tag) string { return string(t.Kind) }),
+	nullableString("media_type", "The manifest's media type, such as `application/vnd.oci.image.index.v1+json`; "+
+		"for an OCI manifest without one, what its content implies. Null when SWR sent no readable manifest.",
+		given(func(t *swr.Tag) string { return t.MediaType })),
+	nullableString("artifact_type", "The OCI 1.1 `artifactType`, else the config media type when it is not an image config "+
+		"(such as `application/vnd.cncf.helm.config.v1+json`). Null for images and indexes.",
+		given(func(t *swr.Tag) string { return t.ArtifactType })),
+	nullableListField("platforms", "For an `index`: the images it holds, in index order, without buildx's attestation manifests "+
+		"and `unknown/unknown` entries. Null for every other kind.", swrPlatform, swrPlatforms),
+)
+
+// kindDescription says what kind means, for every tag object.
+const kindDescription = "What the tag holds: `image`, `index` (a multi-platform image), `signature`, `attestation`, `sbom`, " +
+	"`helm_chart`, `artifact` (another OCI artifact) or `unknown` (no readable manifest)."
+
+// platformEntry is one platform of an index, with the repository's pull
+// address its pinned_path is built from.
+type platformEntry struct {
+	tagkind.Platform
+	path, tag string
+}
+
+// swrPlatforms are a tag's platforms, each knowing the tag's address; nil
+// for a tag that is not an index.
+func swrPlatforms(t *swr.Tag) []platformEntry {
+	if t.Platforms == nil {
+		return nil
+	}
+	out := make([]platformEntry, len(t.Platforms))
+	for i := range t.Platforms {
+		out[i] = platformEntry{Platform: t.Platforms[i], path: t.Path, tag: t.Tag}
+	}
+	return out
+}
+
+// swrPlatform is one entry of platforms.
+var swrPlatform = newObject("platform",
+	stringField("os", "Operating system, such as `linux`.", func(p *platformEntry) string { return p.OS }),
+	stringField("architecture", "CPU architecture, such as `amd64` or `arm64`.", func(p *platformEntry) string { return p.Architecture }),
+	nullableString("variant", "CPU variant, such as `v7` for `linux/arm/v7`; null when the index gives none.",
+		given(func(p *platformEntry) string { return p.Variant })),
+	nullableString("os_version", "Operating system version (Windows images); null when the index gives none.",
+		given(func(p *platformEntry) string { return p.OSVersion })),
+	nullableString("digest", "Digest of this platform's image manifest.", given(func(p *platformEntry) string { return p.Digest })),
+	nullableString("media_type", "Media type of this platform's image manifest.", given(func(p *platformEntry) string { return p.MediaType })),
+	nullableString("pinned_path", "Pull address of this platform's image, `<repository path>@<digest>`.",
+		given(func(p *platformEntry) string { return pinnedPath(p.path, p.tag, p.Digest) })),
 )
 
 // swrTagNulls blanks manifest unless include_manifest is true.
@@ -128,12 +177,9 @@ var swrTags = newObject("registry_swr_tags",
 		func(s *swrTagsState) int64 { return s.total }),
 	listField("tags", "The tags, ordered by `updated` newest first; tags updated in the same second by name in descending natural order (`v14.0.0` before `v13.0.0`, `v1.10` before `v1.9`).", swrTag,
 		func(s *swrTagsState) []swr.Tag { return s.tags }).nullsFrom(swrTagNulls),
-	objectField("latest", "The first of `tags`: the most recently updated tag. Null when there are none.", swrTag,
+	objectField("latest", latestDescription, swrTag,
 		func(s *swrTagsState) *swr.Tag {
-			if len(s.tags) == 0 {
-				return nil
-			}
-			return &s.tags[0]
+			return firstRunnable(s.tags, func(t *swr.Tag) tagkind.Kind { return t.Kind })
 		}).nullsFrom(swrTagNulls),
 	timeoutsField(func(s *swrTagsState) *timeouts.Value { return &s.timeouts }),
 )

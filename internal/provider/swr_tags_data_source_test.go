@@ -61,6 +61,11 @@ func swrTagAttributes(t *testing.T, fc *fakecloud.Cloud, ns, repo, tag string, w
 		"domain_id":     knownvalue.StringExact(fakecloud.DefaultSWRDomainID),
 		"scanned":       knownvalue.Bool(ft.Scanned),
 		"tag_type":      knownvalue.Int64Exact(0),
+		// The fake's generated and pushed tags are Docker schema 2 images.
+		"kind":          knownvalue.StringExact("image"),
+		"media_type":    knownvalue.StringExact("application/vnd.docker.distribution.manifest.v2+json"),
+		"artifact_type": knownvalue.Null(),
+		"platforms":     knownvalue.Null(),
 	}
 }
 

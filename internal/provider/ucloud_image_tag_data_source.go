@@ -57,7 +57,9 @@ func (d *ucloudImageTagDataSource) Schema(ctx context.Context, _ datasource.Sche
 		choiceDescription+" Pin `pinned_path` (image@digest) in module inputs so that `terraform plan` shows when the tag is pushed again; "+
 		"`digest` and `pinned_path` are null for a tag UHub reports without a digest.\n\n"+
 		"Requests: an exact `tag` is one `GetImageTag` request. Otherwise every page of the image's `GetImageTag` listing is read, "+
-		"the pages after the first concurrently: UHub lists tags in no documented order, so no page can be skipped.")
+		"the pages after the first concurrently: UHub lists tags in no documented order, so no page can be skipped.\n\n"+
+		"UHub's API sends no manifest, so `kind` comes from the tag name only, and there is no `platform` choice as "+
+		"`registry_swr_tag` has: a multi-platform tag's `digest` is its index's.")
 }
 
 func (d *ucloudImageTagDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -88,7 +90,7 @@ func (d *ucloudImageTagDataSource) readState(ctx context.Context, config tftypes
 		}
 		s.tag = uhubTag{ImageTag: *t, repo: repo, image: image}
 	} else {
-		ch, err := chooseFrom(&s.choice, (*uhubTag).name, (*uhubTag).updated)
+		ch, err := chooseFrom(&s.choice, (*uhubTag).name, (*uhubTag).updated, (*uhubTag).kind)
 		if err != nil {
 			diags.AddError("Invalid choice arguments", err.Error())
 			return nil, diags
@@ -102,7 +104,7 @@ func (d *ucloudImageTagDataSource) readState(ctx context.Context, config tftypes
 		ch.Offer(uhubTags(repo, image, list.Tags))
 		best, ok := ch.Choice()
 		if !ok {
-			diags.AddError(noCandidate(where, &s.choice, ch.Seen()))
+			diags.AddError(noCandidate(where, &s.choice, ch.Seen(), ch.Refused(), artifactsLeftOut))
 			return nil, diags
 		}
 		s.tag = best

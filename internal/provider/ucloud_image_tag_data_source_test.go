@@ -229,7 +229,7 @@ func TestUCloudImageTagErrors(t *testing.T) {
 				`UCloud UHub GetImageTag: tag "v9.9.9" not found in image shop/api (HTTP 200, request ID`),
 			step("repo_name = \"shop\"\nimage_name = \"api\"\ntag_regex = \"^release-\"\nversion_constraint = \"~> 1.0\"",
 				`No tag matches`, `No tag of shop/api matches tag_regex = "^release-", version_constraint = "~> 1.0", `+
-					`no pre-releases (include_prerelease = false): 45 tags seen.`, `Check tag_regex, version_constraint and include_prerelease`),
+					`no pre-releases (include_prerelease = false): 45 tags seen.`, `Check tag_regex, version_constraint, include_prerelease and include_artifacts`),
 			step("repo_name = \"shop\"\nimage_name = \"api\"\norder_by = \"version\"\ntag_regex = \"^v2\"",
 				`No tag matches`, `No tag of shop/api matches tag_regex = "^v2", order_by = "version" (tags that read as versions), `+
 					`no pre-releases (include_prerelease = false): 45 tags seen.`),

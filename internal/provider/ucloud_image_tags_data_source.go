@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/registry-tools/terraform-provider-registry/internal/apierror"
+	"github.com/registry-tools/terraform-provider-registry/internal/tagkind"
 	"github.com/registry-tools/terraform-provider-registry/internal/ucloud"
 )
 
@@ -48,6 +49,9 @@ type uhubTag struct {
 
 func (t *uhubTag) name() string       { return t.TagName }
 func (t *uhubTag) updated() time.Time { return t.UpdateTime }
+
+// kind is the tag's kind from its name: UHub sends no manifest.
+func (t *uhubTag) kind() tagkind.Kind { return tagkind.FromNameOnly(t.TagName) }
 
 // uhubTags are the tags of one image, each knowing it.
 func uhubTags(repo, image string, tags []ucloud.ImageTag) []uhubTag {
@@ -84,6 +88,9 @@ var ucloudImageTag = newObject("UHub tag",
 	stringField("path", "Pull address, `"+uhubRegistryHost+"/<repo_name>/<image_name>:<tag>`.", uhubTagPath),
 	nullableString("pinned_path", "Pull address pinned to the digest, `"+uhubRegistryHost+"/<repo_name>/<image_name>@<digest>`: "+
 		"it never moves. Null when `digest` is null.", uhubTagPinnedPath),
+	stringField("kind", kindDescription+" From the tag name only: UHub's API sends no manifest, so a tag named as cosign names "+
+		"its signatures (`sha256-<digest>.sig`, `.att`, `.sbom`) is a `signature`, `attestation` or `sbom`, `sha256-<digest>` an "+
+		"`artifact`, and every other tag an `image`.", func(t *uhubTag) string { return string(t.kind()) }),
 )
 
 // uhubTagPath is the pull address of a tag.
@@ -118,13 +125,8 @@ var ucloudImageTags = newObject("registry_ucloud_image_tags",
 	listField("tags", "The tags, ordered by `update_time` newest first; tags updated in the same second by name in descending "+
 		"natural order (`v14.0.0` before `v13.0.0`, `v1.10` before `v1.9`). An empty list when the image has none or none match.",
 		ucloudImageTag, func(s *ucloudImageTagsState) []uhubTag { return s.tags }),
-	objectField("latest", "The first of `tags`: the most recently pushed tag. Null when there are none.", ucloudImageTag,
-		func(s *ucloudImageTagsState) *uhubTag {
-			if len(s.tags) == 0 {
-				return nil
-			}
-			return &s.tags[0]
-		}),
+	objectField("latest", latestDescription, ucloudImageTag,
+		func(s *ucloudImageTagsState) *uhubTag { return firstRunnable(s.tags, (*uhubTag).kind) }),
 	timeoutsField(func(s *ucloudImageTagsState) *timeouts.Value { return &s.timeouts }),
 )
 

@@ -52,6 +52,7 @@ func uhubTagAttrs(repo, image string, tag fakecloud.UHubTag) map[string]knownval
 		"update_time": knownvalue.StringExact(tag.UpdateTime.UTC().Format(time.RFC3339)),
 		"path":        knownvalue.StringExact("uhub.service.ucloud.cn/" + repo + "/" + image + ":" + tag.TagName),
 		"pinned_path": pinned,
+		"kind":        knownvalue.StringExact("image"), // the fake's tags are named as images are
 	}
 }
 
@@ -139,6 +140,7 @@ func ucloudImageTagsEveryAttribute(t *testing.T, fc *fakecloud.Cloud, url string
 				"update_time": knownvalue.StringExact("2024-03-01T00:09:00Z"),
 				"path":        knownvalue.StringExact("uhub.service.ucloud.cn/shop/api:v1.0.9"),
 				"pinned_path": knownvalue.Null(),
+				"kind":        knownvalue.StringExact("image"),
 			})),
 			statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("tags").AtSliceIndex(5), knownvalue.ObjectExact(map[string]knownvalue.Check{
 				"tag":         knownvalue.StringExact("v1.0.4"),
@@ -146,6 +148,7 @@ func ucloudImageTagsEveryAttribute(t *testing.T, fc *fakecloud.Cloud, url string
 				"update_time": knownvalue.StringExact("2024-03-01T00:04:00Z"),
 				"path":        knownvalue.StringExact("uhub.service.ucloud.cn/shop/api:v1.0.4"),
 				"pinned_path": knownvalue.Null(),
+				"kind":        knownvalue.StringExact("image"),
 			})),
 			statecheck.ExpectKnownValue(ucloudImageTagsAddr, tfjsonpath.New("tags").AtSliceIndex(1).AtMapKey("pinned_path"),
 				knownvalue.StringRegexp(regexp.MustCompile(`^uhub\.service\.ucloud\.cn/shop/api@sha256:[0-9a-f]{64}$`))),

@@ -9,6 +9,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/registry-tools/terraform-provider-registry/internal/tagkind"
 )
 
 // Validators that say exactly what they check; each runs at plan time.
@@ -118,5 +120,24 @@ func (httpURLValidator) ValidateString(_ context.Context, req validator.StringRe
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid URL",
 			fmt.Sprintf("%q is not an absolute http:// or https:// URL such as \"https://api.example.com\".", req.ConfigValue.ValueString()))
+	}
+}
+
+// platformValidator checks a platform at plan time, with the parser the
+// read uses.
+type platformValidator struct{}
+
+func (platformValidator) Description(context.Context) string {
+	return `must be a platform os/architecture[/variant], such as "linux/amd64" or "linux/arm/v7"`
+}
+
+func (v platformValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (platformValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := tagkind.ParsePlatform(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid platform", err.Error()+".")
 	}
 }

@@ -124,12 +124,20 @@ type Chooser[T any] struct {
 	name    func(*T) string
 	updated func(*T) time.Time
 
+	admit func(*T) bool // nil: every tag
+
 	best        T
 	bestVersion *version.Version
 	found       bool
 	seen        int
+	refused     int       // tags admit turned away
 	last        time.Time // updated of the last tag offered
 }
+
+// Admit makes only the tags for which ok is true candidates, before any
+// other rule: the data sources leave out signatures, attestations and other
+// artifacts this way. Refused counts the others.
+func (c *Chooser[T]) Admit(ok func(*T) bool) { c.admit = ok }
 
 // NewChooser returns a Chooser that reads a tag's name and update time
 // through the two accessors.
@@ -150,6 +158,10 @@ func (c *Chooser[T]) Offer(tags []T) {
 func (c *Chooser[T]) offer(t *T) {
 	c.seen++
 	c.last = c.updated(t)
+	if c.admit != nil && !c.admit(t) {
+		c.refused++
+		return
+	}
 	name := c.name(t)
 	if c.rules.Regex != nil && !c.rules.Regex.MatchString(name) {
 		return
@@ -187,3 +199,6 @@ func (c *Chooser[T]) Choice() (T, bool) { return c.best, c.found }
 
 // Seen is how many tags were offered.
 func (c *Chooser[T]) Seen() int { return c.seen }
+
+// Refused is how many tags offered Admit turned away.
+func (c *Chooser[T]) Refused() int { return c.refused }

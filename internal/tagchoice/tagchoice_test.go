@@ -3,6 +3,7 @@ package tagchoice
 import (
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -192,5 +193,26 @@ func TestParseConstraintSaysHowToWriteIt(t *testing.T) {
 	_, err := ParseConstraint("~> one")
 	if err == nil || !regexp.MustCompile(`"~> one" is not a version constraint.*~> 1\.4`).MatchString(err.Error()) {
 		t.Fatalf("error %v", err)
+	}
+}
+
+// TestAdmit: a tag Admit refuses is never chosen, however new, and is
+// counted; the early stop still holds over the tags it refuses.
+func TestAdmit(t *testing.T) {
+	at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	type tag struct {
+		name    string
+		updated time.Time
+	}
+	c := NewChooser(Rules{}, func(t *tag) string { return t.name }, func(t *tag) time.Time { return t.updated })
+	c.Admit(func(t *tag) bool { return !strings.HasSuffix(t.name, ".sig") })
+	c.Offer([]tag{{"sha256-x.sig", at.Add(2 * time.Minute)}, {"v2", at.Add(time.Minute)}})
+	if c.Certain() {
+		t.Fatal("certain before a tag older than the candidate was seen")
+	}
+	c.Offer([]tag{{"v1.sig", at}, {"v1", at}})
+	got, ok := c.Choice()
+	if !ok || got.name != "v2" || c.Refused() != 2 || c.Seen() != 4 || !c.Certain() {
+		t.Errorf("chose %q (%v), refused %d of %d, certain %v; want v2, 2 of 4, certain", got.name, ok, c.Refused(), c.Seen(), c.Certain())
 	}
 }
