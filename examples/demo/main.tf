@@ -47,6 +47,42 @@ output "swr_tag_count" {
   value = "${length(data.registry_swr_tags.web.tags)}, newest ${try(data.registry_swr_tags.web.latest.tag, "none")}"
 }
 
+# A signed, multi-platform repository: cosign's signature and attestation,
+# a notation signature and a Helm chart were pushed after the image, so the
+# newest tag is a signature. The choice skips them.
+data "registry_swr_tags" "signed" {
+  namespace  = "demo"
+  repository = "apps/signed"
+}
+
+data "registry_swr_tag" "signed" {
+  namespace  = "demo"
+  repository = "apps/signed"
+}
+
+# The digest an arm64 node pulls, not the index's.
+data "registry_swr_tag" "signed_arm64" {
+  namespace  = "demo"
+  repository = "apps/signed"
+  platform   = "linux/arm64"
+}
+
+output "signed_newest_tag_of_any_kind" {
+  value = "${data.registry_swr_tags.signed.tags[0].tag} (${data.registry_swr_tags.signed.tags[0].kind})"
+}
+
+output "signed_newest_image" {
+  value = "${data.registry_swr_tag.signed.tag} (${data.registry_swr_tag.signed.kind}: ${join(", ", [for p in data.registry_swr_tag.signed.platforms : "${p.os}/${p.architecture}${p.variant != null ? "/${p.variant}" : ""}"])})"
+}
+
+output "signed_arm64_pinned_path" {
+  value = data.registry_swr_tag.signed_arm64.platform_pinned_path
+}
+
+output "signed_signatures_of_newest_image" {
+  value = [for t in data.registry_swr_tags.signed.tags : t.tag if t.kind == "signature" && startswith(t.tag, replace(data.registry_swr_tag.signed.digest, ":", "-"))]
+}
+
 # The newest tag of UHub image demo-shop/web, pinned by digest.
 data "registry_ucloud_image_tag" "web" {
   repo_name  = "demo-shop"

@@ -13,6 +13,7 @@ echo "==> building the provider"
 echo "==> building and starting the fake clouds (SWR with IAM, UHub, PPIO)"
 start_fake "$@"
 echo "    listening on $url, seeded with demo data: SWR demo/apps/web (2,500 tags),"
+echo "    a signed multi-platform SWR repository demo/apps/signed,"
 echo "    UHub demo-shop (46 images; image web with 28 tags), 120 PPIO images"
 use_fake_clouds "$work/plugins"
 
@@ -39,6 +40,8 @@ To run the same yourself, and play with drift:
   cd examples/demo && terraform apply
   curl -X POST 'http://127.0.0.1:8080/_fake/swr/push?namespace=demo&repository=apps/web&tag=v9.9.9'
   terraform plan     # the newest tag and its digest moved
+  curl -X POST 'http://127.0.0.1:8080/_fake/swr/sign?namespace=demo&repository=apps/signed&tag=v1.1.0'
+  terraform plan     # a new signature is the newest tag, but the pins stay: no change
 
 See "Trying the provider against the fake clouds" in the README for the admin API.
 HOW

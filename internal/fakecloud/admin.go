@@ -19,6 +19,8 @@ const adminHelp = `fakecloud admin API (parameters in the query string or a POST
 
 GET    /_fake/requests      requests each fake has answered: {"swr":N,"uhub":N,"ppio":N}
 POST   /_fake/swr/push      namespace, repository, tag [, at]: push or move an SWR tag (new digest)
+POST   /_fake/swr/sign      namespace, repository, tag [, at]: sign an SWR tag as cosign does
+                            (a newer sha256-<digest>.sig tag)
 POST   /_fake/swr/delete    namespace, repository, tag: delete an SWR tag
 POST   /_fake/uhub/push     repo, image, tag [, at]: push or move a UHub image tag (new digest)
 POST   /_fake/uhub/delete   repo, image, tag: delete a UHub image tag
@@ -50,6 +52,7 @@ func (c *Cloud) adminRoutes() *http.ServeMux {
 	}{
 		{http.MethodGet, "/_fake/requests", c.serveRequestCounts},
 		{http.MethodPost, "/_fake/swr/push", c.adminSWRPush},
+		{http.MethodPost, "/_fake/swr/sign", c.adminSWRSign},
 		{http.MethodPost, "/_fake/swr/delete", c.adminSWRDelete},
 		{http.MethodPost, "/_fake/uhub/push", c.adminUHubPush},
 		{http.MethodPost, "/_fake/uhub/delete", c.adminUHubDelete},
@@ -141,6 +144,29 @@ func (c *Cloud) adminSWRPush(w http.ResponseWriter, r *http.Request) {
 	t, _ := c.SWR.Tag(p[0], p[1], p[2])
 	adminJSON(w, http.StatusOK, map[string]any{
 		"namespace": p[0], "repository": p[1], "tag": t.Tag, "digest": t.Digest, "updated": t.Updated.Format(time.RFC3339),
+	})
+}
+
+// adminSWRSign signs an SWR tag as `cosign sign` does: a signature tag
+// sha256-<digest>.sig, pushed (or moved) at at, newer than the image.
+func (c *Cloud) adminSWRSign(w http.ResponseWriter, r *http.Request) {
+	p, ok := adminParams(w, r, "namespace", "repository", "tag")
+	if !ok {
+		return
+	}
+	at, ok := adminTime(w, r)
+	if !ok {
+		return
+	}
+	t, found := c.SWR.Tag(p[0], p[1], p[2])
+	if !found {
+		adminJSON(w, http.StatusBadRequest, map[string]any{"error": fmt.Sprintf("no tag %q in %s/%s to sign", p[2], p[0], p[1])})
+		return
+	}
+	sig := CosignTag(t.Digest, "sig")
+	digest := c.SWR.PushManifest(p[0], p[1], sig, CosignSignatureManifest(t.Digest+"@"+at.String()), at)
+	adminJSON(w, http.StatusOK, map[string]any{
+		"namespace": p[0], "repository": p[1], "signed": p[2], "tag": sig, "digest": digest,
 	})
 }
 

@@ -94,6 +94,15 @@ func TestAdminSWRPushShowsInListing(t *testing.T) {
 		t.Fatalf("push of a new tag: HTTP %d %v", status, out)
 	}
 
+	// Sign it as cosign does: a signature tag named after its digest.
+	status, out = admin(t, http.MethodPost, srv.URL+"/_fake/swr/sign?namespace=demo&repository=apps/web&tag=v9.0.0", nil)
+	if sig := fakecloud.CosignTag(digestOf("v9.0.0"), "sig"); status != http.StatusOK || out["tag"] != sig || digestOf(sig) != out["digest"] {
+		t.Fatalf("sign: HTTP %d %v; want the signature tag %s listed", status, out, sig)
+	}
+	if status, out = admin(t, http.MethodPost, srv.URL+"/_fake/swr/sign?namespace=demo&repository=apps/web&tag=nope", nil); status != http.StatusBadRequest {
+		t.Fatalf("sign of a missing tag: HTTP %d %v, want 400", status, out)
+	}
+
 	status, out = admin(t, http.MethodPost, srv.URL+"/_fake/swr/delete?namespace=demo&repository=apps/web&tag=v9.0.0", nil)
 	if status != http.StatusOK || out["deleted"] != true || digestOf("v9.0.0") != "" {
 		t.Fatalf("delete: HTTP %d %v", status, out)

@@ -136,15 +136,15 @@ func FromNameOnly(name string) Kind {
 // Docker schema 2 manifest or list, Docker schema 1) the rules read. A
 // field of the wrong type is left as if absent.
 type wireManifest struct {
-	SchemaVersion int                 `json:"schemaVersion"`
-	MediaType     string              `json:"mediaType"`
-	ArtifactType  string              `json:"artifactType"`
-	Config        *wireDescriptor     `json:"config"`
-	Layers        []wireDescriptor    `json:"layers"`
+	SchemaVersion int                  `json:"schemaVersion"`
+	MediaType     string               `json:"mediaType"`
+	ArtifactType  string               `json:"artifactType"`
+	Config        *wireDescriptor      `json:"config"`
+	Layers        []wireDescriptor     `json:"layers"`
 	Manifests     []ocispec.Descriptor `json:"manifests"`
-	Subject       json.RawMessage     `json:"subject"`
-	FSLayers      json.RawMessage     `json:"fsLayers"`   // Docker schema 1
-	Signatures    json.RawMessage     `json:"signatures"` // Docker schema 1, signed
+	Subject       json.RawMessage      `json:"subject"`
+	FSLayers      json.RawMessage      `json:"fsLayers"`   // Docker schema 1
+	Signatures    json.RawMessage      `json:"signatures"` // Docker schema 1, signed
 }
 
 type wireDescriptor struct {
