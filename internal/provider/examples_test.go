@@ -290,6 +290,21 @@ func exampleRuns() map[string]map[string]exampleRun {
 				fc.RewriteEvery(swrListingWithoutDigests)
 			}, noVars, "team/apps/web:main-0002 has no digest to pin."),
 		},
+		"data-sources/registry_swr_tag/data-source-platform.tf": {
+			"the arm64 image of the newest index, its signature skipped": applies(func(fc *fakecloud.Cloud) {
+				fc.SWR.SeedSigned("team", "apps/web", exampleTime(1))
+			}, noVars, func(t *testing.T, fc *fakecloud.Cloud) []statecheck.StateCheck {
+				index, _ := fc.SWR.Tag("team", "apps/web", "v1.1.0")
+				arm64 := fakecloud.PlatformDigest("team/apps/web:v1.1.0", fakecloud.IndexPlatform{OS: "linux", Architecture: "arm64"})
+				return []statecheck.StateCheck{
+					moduleGot("web_arm64", "image", knownvalue.StringExact("swr.cn-north-4.myhuaweicloud.com/team/apps/web@"+arm64)),
+					output("web_signatures", knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(fakecloud.CosignTag(index.Digest, "sig"))})),
+				}
+			}),
+			"no multi-platform image: an error naming the platform": fails(func(fc *fakecloud.Cloud) {
+				fc.SWR.PushTag("team", "apps/web", "v1.0.0", exampleTime(1))
+			}, noVars, "not multi-platform tags holding linux/arm64"),
+		},
 		"data-sources/registry_swr_tag/data-source-version.tf": {
 			"the highest ~> 2.1 version, not the newest push": applies(func(fc *fakecloud.Cloud) {
 				fc.SWR.PushTag("team", "api", "v2.1.0", exampleTime(1))
