@@ -51,6 +51,18 @@ type Error struct {
 	RequestID  string // upstream request ID, if sent
 	Attempts   int    // HTTP attempts made, retries included
 	Err        error  // underlying cause (transport or decode), if any
+	// Missing is set when the service answered, unmistakably, that what was
+	// asked for (namespace, repository, image or tag) does not exist: the
+	// answer a data source may turn into "not there yet". A 404 from a
+	// gateway in front of a wrong endpoint is not Missing.
+	Missing bool
+}
+
+// IsMissing says whether err is the service's definite answer that what
+// was asked for does not exist (Error.Missing).
+func IsMissing(err error) bool {
+	e, ok := As(err)
+	return ok && e.Missing
 }
 
 func (e *Error) Error() string {

@@ -30,8 +30,19 @@ import (
 type choice struct {
 	tag, tagRegex, versionConstraint, orderBy types.String
 	includePrerelease, includeArtifacts       types.Bool
+	allowMissing                              types.Bool
 
-	chosen string // the tag given or chosen, written back as `tag`
+	chosen  string // the tag given or chosen, written back as `tag`
+	missing bool   // allow_missing turned "not there" into exists = false
+}
+
+// absent records, when allow_missing is set, that the repository, image or
+// tag does not exist or no tag is a candidate, and says whether it did:
+// the read then writes exists = false and null tag attributes instead of
+// failing.
+func (c *choice) absent() bool {
+	c.missing = c.allowMissing.ValueBool()
+	return c.missing
 }
 
 // choiceDescription is the part of a singular data source's description
@@ -58,8 +69,13 @@ func choiceFields[T any](get func(*T) *choice) []field[T] {
 		Validators: []validator.String{stringvalidator.LengthBetween(1, 128), stringvalidator.ConflictsWith(others...)},
 	}, func(v *T) *types.String { return &get(v).tag })
 	// Optional and computed: the state holds the tag read, not the null
-	// of the configuration.
-	tag.echo = func(_ context.Context, v *T) ([]byte, error) {
+	// of the configuration; when nothing was found (allow_missing), what
+	// was configured.
+	configured := tag.echo
+	tag.echo = func(ctx context.Context, v *T) ([]byte, error) {
+		if get(v).missing {
+			return configured(ctx, v)
+		}
 		dv, err := tfprotov6.NewDynamicValue(tftypes.String, tftypes.NewValue(tftypes.String, get(v).chosen))
 		return dv.MsgPack, err
 	}
@@ -95,6 +111,15 @@ func choiceFields[T any](get func(*T) *choice) []field[T] {
 				"other artifacts too. Default `false`: only `image`, `index` and `unknown` tags are chosen. An exact `tag` is " +
 				"returned whatever its kind.",
 		}, func(v *T) *types.Bool { return &get(v).includeArtifacts }),
+		argument("allow_missing", schema.BoolAttribute{
+			Optional: true,
+			MarkdownDescription: "Whether a repository, image or exact `tag` that does not exist, or no matching tag, gives " +
+				"`exists = false` (every tag attribute null, `tag` as configured) instead of an error: for a module that must " +
+				"plan before the first image is pushed. Wrong credentials, permissions, throttling and malformed answers stay " +
+				"errors. Default `false`.",
+		}, func(v *T) *types.Bool { return &get(v).allowMissing }),
+		boolField("exists", "Whether a tag was found. Always true without `allow_missing`, where finding none is an error.",
+			func(v *T) bool { return !get(v).missing }),
 	}
 }
 

@@ -252,6 +252,19 @@ func (o *object[T]) set(names ...string) fieldSet {
 	return s
 }
 
+// computedExcept is the fieldSet of every computed field (not an
+// argument) but the named ones.
+func (o *object[T]) computedExcept(names ...string) fieldSet {
+	keep := o.set(names...)
+	var s fieldSet
+	for i := range o.fields {
+		if o.fields[i].kind != kindArgument && keep&(1<<i) == 0 {
+			s |= 1 << i
+		}
+	}
+	return s
+}
+
 func (o *object[T]) index(name string) int {
 	for i := range o.fields {
 		if o.fields[i].name == name {

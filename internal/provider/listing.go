@@ -42,8 +42,13 @@ func openRead[S any, C comparable](ctx context.Context, config tftypes.Value, ob
 // read, or a provider-bug diagnostic naming the object that came out wrong.
 // sizeHint is the expected size in bytes.
 func encodeState[S any](ctx context.Context, obj *object[S], s *S, sizeHint int, diags diag.Diagnostics) ([]byte, diag.Diagnostics) {
+	return encodeStateNulls(ctx, obj, s, 0, sizeHint, diags)
+}
+
+// encodeStateNulls is encodeState with the fields in nulls written as null.
+func encodeStateNulls[S any](ctx context.Context, obj *object[S], s *S, nulls fieldSet, sizeHint int, diags diag.Diagnostics) ([]byte, diag.Diagnostics) {
 	e := newStateEncoder(sizeHint)
-	obj.encode(ctx, e, s, 0)
+	obj.encode(ctx, e, s, nulls)
 	state, err := e.bytes()
 	if err != nil {
 		diags.AddError("Cannot encode state", "This is a bug in the provider; please report it: "+err.Error())

@@ -111,13 +111,33 @@ func (d *swrTagDataSource) readState(ctx context.Context, config tftypes.Value) 
 	if diags.HasError() {
 		return nil, diags
 	}
+	found, fdiags := findSWRTag(ctx, client, &s)
+	diags.Append(fdiags...)
+	if diags.HasError() {
+		return nil, diags
+	}
+	if !found {
+		return encodeStateNulls(ctx, swrTagOne, &s, swrTagAbsent, 1024, diags)
+	}
+	s.choice.chosen = s.tag.Tag
+	return encodeState(ctx, swrTagOne, &s, 2048+len(s.tag.Manifest), diags)
+}
+
+// swrTagAbsent are the attributes written as null when allow_missing finds
+// nothing: every attribute of the tag.
+var swrTagAbsent = swrTagOne.computedExcept("id", "exists")
+
+// findSWRTag reads the tag the arguments name or choose into s.tag (and its
+// platform's entry into s.entry). found is false, without an error, only
+// when allow_missing turns "not there" into exists = false.
+func findSWRTag(ctx context.Context, client *swr.Client, s *swrTagState) (found bool, diags diag.Diagnostics) {
 	where := s.namespace.ValueString() + "/" + s.repository.ValueString()
 	var want *ocispec.Platform
 	if !s.platform.IsNull() {
 		p, err := tagkind.ParsePlatform(s.platform.ValueString()) // validated at plan time
 		if err != nil {
 			diags.AddAttributeError(path.Root("platform"), "Invalid platform", err.Error())
-			return nil, diags
+			return false, diags
 		}
 		want = &p
 	}
@@ -127,13 +147,16 @@ func (d *swrTagDataSource) readState(ctx context.Context, config tftypes.Value) 
 			Tag: s.choice.tag.ValueString(), IncludeManifest: s.includeManifest.ValueBool(),
 		})
 		if err != nil {
+			if apierror.IsMissing(err) && s.choice.absent() {
+				return false, nil
+			}
 			if e, ok := apierror.As(err); ok && e.Kind == apierror.KindNotFound &&
 				e.Code != swr.CodeNamespaceNotFound && e.Code != swr.CodeRepositoryNotFound {
 				diags.Append(unknownTag(where, s.choice.tag.ValueString(), e))
-				return nil, diags
+				return false, diags
 			}
 			diags.Append(readError(ctx, err, swrHints))
-			return nil, diags
+			return false, diags
 		}
 		s.tag = *t
 		if want != nil {
@@ -143,41 +166,46 @@ func (d *swrTagDataSource) readState(ctx context.Context, config tftypes.Value) 
 					fmt.Sprintf("Tag %q of %s is of kind %q and holds images for: %s; it has none for %s. Choose one of those "+
 						"platforms, or leave out tag to choose the newest index that has %s.",
 						s.tag.Tag, where, s.tag.Kind, tagkind.Names(s.tag.Platforms), s.platform.ValueString(), s.platform.ValueString()))
-				return nil, diags
+				return false, diags
 			}
 			s.entry = entry
 		}
-	} else {
-		ch, err := chooseFrom(&s.choice, func(t *swr.Tag) string { return t.Tag }, func(t *swr.Tag) time.Time { return t.Updated },
-			func(t *swr.Tag) tagkind.Kind { return t.Kind })
-		if err != nil {
-			diags.AddError("Invalid choice arguments", err.Error())
-			return nil, diags
-		}
-		refusedAs := artifactsLeftOut
-		if want != nil {
-			ch.Admit(func(t *swr.Tag) bool {
-				_, ok := tagkind.Find(t.Platforms, *want)
-				return ok
-			})
-			refusedAs = "as not multi-platform tags holding " + s.platform.ValueString()
-		}
-		if err := readSWRChoice(ctx, client, &s, ch); err != nil {
-			diags.Append(readError(ctx, err, swrHints))
-			return nil, diags
-		}
-		best, ok := ch.Choice()
-		if !ok {
-			diags.AddError(noCandidate(where, &s.choice, ch.Seen(), ch.Refused(), refusedAs))
-			return nil, diags
-		}
-		s.tag = best
-		if want != nil {
-			s.entry, _ = tagkind.Find(s.tag.Platforms, *want)
-		}
+		return true, diags
 	}
-	s.choice.chosen = s.tag.Tag
-	return encodeState(ctx, swrTagOne, &s, 2048+len(s.tag.Manifest), diags)
+	ch, err := chooseFrom(&s.choice, func(t *swr.Tag) string { return t.Tag }, func(t *swr.Tag) time.Time { return t.Updated },
+		func(t *swr.Tag) tagkind.Kind { return t.Kind })
+	if err != nil {
+		diags.AddError("Invalid choice arguments", err.Error())
+		return false, diags
+	}
+	refusedAs := artifactsLeftOut
+	if want != nil {
+		ch.Admit(func(t *swr.Tag) bool {
+			_, ok := tagkind.Find(t.Platforms, *want)
+			return ok
+		})
+		refusedAs = "as not multi-platform tags holding " + s.platform.ValueString()
+	}
+	if err := readSWRChoice(ctx, client, s, ch); err != nil {
+		if apierror.IsMissing(err) && s.choice.absent() {
+			return false, nil
+		}
+		diags.Append(readError(ctx, err, swrHints))
+		return false, diags
+	}
+	best, ok := ch.Choice()
+	if !ok {
+		if s.choice.absent() {
+			return false, nil
+		}
+		diags.AddError(noCandidate(where, &s.choice, ch.Seen(), ch.Refused(), refusedAs))
+		return false, diags
+	}
+	s.tag = best
+	if want != nil {
+		s.entry, _ = tagkind.Find(s.tag.Platforms, *want)
+	}
+	return true, diags
 }
 
 // readSWRChoice offers the repository's tags to ch: for the newest, the

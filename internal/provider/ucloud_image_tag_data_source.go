@@ -73,6 +73,26 @@ func (d *ucloudImageTagDataSource) readState(ctx context.Context, config tftypes
 	if diags.HasError() {
 		return nil, diags
 	}
+	found, fdiags := findUHubTag(ctx, client, &s)
+	diags.Append(fdiags...)
+	if diags.HasError() {
+		return nil, diags
+	}
+	if !found {
+		return encodeStateNulls(ctx, ucloudImageTagOne, &s, ucloudImageTagAbsent, 512, diags)
+	}
+	s.choice.chosen = s.tag.TagName
+	return encodeState(ctx, ucloudImageTagOne, &s, 1024, diags)
+}
+
+// ucloudImageTagAbsent are the attributes written as null when
+// allow_missing finds nothing: every attribute of the tag.
+var ucloudImageTagAbsent = ucloudImageTagOne.computedExcept("id", "exists")
+
+// findUHubTag reads the tag the arguments name or choose into s.tag. found
+// is false, without an error, only when allow_missing turns "not there"
+// into exists = false.
+func findUHubTag(ctx context.Context, client *ucloud.Client, s *ucloudImageTagState) (found bool, diags diag.Diagnostics) {
 	repo, image := s.repoName.ValueString(), s.imageName.ValueString()
 	where := repo + "/" + image
 	if s.choice.exact() {
@@ -80,37 +100,45 @@ func (d *ucloudImageTagDataSource) readState(ctx context.Context, config tftypes
 			RepoName: repo, ImageName: image, TagName: s.choice.tag.ValueString(), ProjectID: s.projectID.ValueString(),
 		})
 		if err != nil {
+			if apierror.IsMissing(err) && s.choice.absent() {
+				return false, nil
+			}
 			if tagNotFound(err) {
 				e, _ := apierror.As(err)
 				diags.Append(unknownTag(where, s.choice.tag.ValueString(), e))
-				return nil, diags
+				return false, diags
 			}
 			diags.Append(ucloudTagReadError(ctx, err))
-			return nil, diags
+			return false, diags
 		}
 		s.tag = uhubTag{ImageTag: *t, repo: repo, image: image}
-	} else {
-		ch, err := chooseFrom(&s.choice, (*uhubTag).name, (*uhubTag).updated, (*uhubTag).kind)
-		if err != nil {
-			diags.AddError("Invalid choice arguments", err.Error())
-			return nil, diags
-		}
-		// UHub has no server-side order: every tag is read before choosing.
-		list, err := client.ListImageTags(ctx, ucloud.ListImageTagsInput{RepoName: repo, ImageName: image, ProjectID: s.projectID.ValueString()})
-		if err != nil {
-			diags.Append(ucloudTagReadError(ctx, err))
-			return nil, diags
-		}
-		ch.Offer(uhubTags(repo, image, list.Tags))
-		best, ok := ch.Choice()
-		if !ok {
-			diags.AddError(noCandidate(where, &s.choice, ch.Seen(), ch.Refused(), artifactsLeftOut))
-			return nil, diags
-		}
-		s.tag = best
+		return true, diags
 	}
-	s.choice.chosen = s.tag.TagName
-	return encodeState(ctx, ucloudImageTagOne, &s, 1024, diags)
+	ch, err := chooseFrom(&s.choice, (*uhubTag).name, (*uhubTag).updated, (*uhubTag).kind)
+	if err != nil {
+		diags.AddError("Invalid choice arguments", err.Error())
+		return false, diags
+	}
+	// UHub has no server-side order: every tag is read before choosing.
+	list, err := client.ListImageTags(ctx, ucloud.ListImageTagsInput{RepoName: repo, ImageName: image, ProjectID: s.projectID.ValueString()})
+	if err != nil {
+		if apierror.IsMissing(err) && s.choice.absent() {
+			return false, nil
+		}
+		diags.Append(ucloudTagReadError(ctx, err))
+		return false, diags
+	}
+	ch.Offer(uhubTags(repo, image, list.Tags))
+	best, ok := ch.Choice()
+	if !ok {
+		if s.choice.absent() {
+			return false, nil
+		}
+		diags.AddError(noCandidate(where, &s.choice, ch.Seen(), ch.Refused(), artifactsLeftOut))
+		return false, diags
+	}
+	s.tag = best
+	return true, diags
 }
 
 // tagNotFound says whether err is the client's answer for a tag the image

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -172,8 +173,15 @@ func decodeError(call string, resp *transport.Response) error {
 		HTTPStatus: resp.StatusCode, RequestID: resp.Header.Get("X-Request-Id"), Attempts: resp.Attempts,
 	}
 	e.Code, e.Message = errorBody(resp.Body)
+	e.Missing = resp.StatusCode == http.StatusNotFound && strings.HasPrefix(e.Code, codeNotFoundPrefix)
 	return e
 }
+
+// codeNotFoundPrefix starts SWR's own "does not exist" codes
+// (SVCSTG.SWR.4040001…4040010 seen; which is which is not documented): a
+// 404 with another code, such as the gateway's APIGW.0101 for a wrong
+// endpoint, is not an answer about the repository.
+const codeNotFoundPrefix = "SVCSTG.SWR.404"
 
 func errorBody(body []byte) (code, message string) {
 	var obj struct {

@@ -84,3 +84,29 @@ func TestEndpointAndTagsPath(t *testing.T) {
 		t.Errorf("tagsPath: %s", got)
 	}
 }
+
+// TestDecodeErrorMissing: only SWR's own 404 codes say that a namespace,
+// repository or tag does not exist; a gateway's 404 (a wrong endpoint or
+// region) and other statuses are not an answer about the repository.
+func TestDecodeErrorMissing(t *testing.T) {
+	cases := []struct {
+		status  int
+		body    string
+		missing bool
+	}{
+		{404, `{"error_code":"SVCSTG.SWR.4040010","error_msg":"repository not found"}`, true},
+		{404, `{"errorCode":"SVCSTG.SWR.4040001","errorMessage":"namespace not found"}`, false}, // not the list shape: an object
+		{404, `[{"errorCode":"SVCSTG.SWR.4040001","errorMessage":"namespace not found"}]`, true},
+		{404, `{"code":"SVCSTG.SWR.4040007","message":"tag not found"}`, true},
+		{404, `{"error_code":"APIGW.0101","error_msg":"The API does not exist or has not been published in the environment"}`, false},
+		{404, `<html>404 Not Found</html>`, false},
+		{400, `{"error_code":"SVCSTG.SWR.4040010","error_msg":"odd"}`, false},
+		{500, `{"error_code":"SVCSTG.SWR.5000003","error_msg":"internal error"}`, false},
+	}
+	for _, c := range cases {
+		err := decodeError("ListRepositoryTags", &transport.Response{StatusCode: c.status, Body: []byte(c.body), Attempts: 1})
+		if got := apierror.IsMissing(err); got != c.missing {
+			t.Errorf("HTTP %d %s: missing %v, want %v", c.status, c.body, got, c.missing)
+		}
+	}
+}

@@ -38,6 +38,9 @@ const (
 	RetCodeNoSuchProject    = 292  // unknown ProjectId
 	RetCodePermissionDenied = 299  // key valid, not allowed
 	RetCodeServerMin        = 2000 // this and above: service-side, retried
+	// UHub's "no such repository" and "no such image", not retried.
+	RetCodeNoSuchRepo  = 20404
+	RetCodeNoSuchImage = 20405
 )
 
 const (
@@ -133,6 +136,8 @@ func retryableRetCode(_ int, body []byte) (retry, throttled bool) {
 		return false, false
 	case code == RetCodeThrottled:
 		return true, true
+	case code == RetCodeNoSuchRepo || code == RetCodeNoSuchImage:
+		return false, false
 	case code >= RetCodeServerMin:
 		return true, false
 	}
@@ -254,7 +259,7 @@ func KindForRetCode(code int) apierror.Kind {
 	switch {
 	case code == RetCodeBadSignature || code == RetCodeNoSuchUser:
 		return apierror.KindAuth
-	case code == RetCodeNoSuchProject:
+	case code == RetCodeNoSuchProject || code == RetCodeNoSuchRepo || code == RetCodeNoSuchImage:
 		return apierror.KindNotFound
 	case code == RetCodePermissionDenied:
 		return apierror.KindPermission
@@ -271,7 +276,26 @@ func KindForRetCode(code int) apierror.Kind {
 func retCodeError(resp *transport.Response, call string, code int, msg string) error {
 	return &apierror.Error{Cloud: CloudName, Call: call, Kind: KindForRetCode(code),
 		HTTPStatus: resp.StatusCode, Code: strconv.Itoa(code), Message: msg,
-		RequestID: resp.Header.Get(headerRequestID), Attempts: resp.Attempts}
+		RequestID: resp.Header.Get(headerRequestID), Attempts: resp.Attempts, Missing: retCodeMissing(code, msg)}
+}
+
+// retCodeMissing says whether a RetCode means that the repository or image
+// does not exist: 20404 and 20405, and, by the tolerant rule for what UHub
+// does not document, a RetCode that is not about credentials, permission,
+// the project, throttling or a service failure (>= 2000, which may say "not
+// available" of the service itself), whose message says so.
+func retCodeMissing(code int, msg string) bool {
+	switch code {
+	case RetCodeNoSuchRepo, RetCodeNoSuchImage:
+		return true
+	case 0, RetCodeThrottled, RetCodeBadSignature, RetCodeNoSuchUser, RetCodeNoSuchProject, RetCodePermissionDenied:
+		return false
+	}
+	if code >= RetCodeServerMin {
+		return false
+	}
+	m := strings.ToLower(msg)
+	return strings.Contains(m, "not exist") || strings.Contains(m, "not found") || strings.Contains(m, "not available")
 }
 
 // statusError is an HTTP error status whose body carries no RetCode (a

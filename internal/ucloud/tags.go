@@ -90,7 +90,7 @@ func (c *Client) ImageTag(ctx context.Context, in ImageTagInput) (*ImageTag, err
 			return &t, nil
 		}
 	}
-	return nil, &apierror.Error{Cloud: CloudName, Call: callGetImageTag, Kind: apierror.KindNotFound,
+	return nil, &apierror.Error{Cloud: CloudName, Call: callGetImageTag, Kind: apierror.KindNotFound, Missing: true,
 		HTTPStatus: p.Meta.status, RequestID: p.Meta.requestID,
 		Message: fmt.Sprintf("tag %q not found in image %s/%s", in.TagName, in.RepoName, in.ImageName)}
 }
