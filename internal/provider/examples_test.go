@@ -305,6 +305,29 @@ func exampleRuns() map[string]map[string]exampleRun {
 				fc.SWR.PushTag("team", "apps/web", "v1.0.0", exampleTime(1))
 			}, noVars, "not multi-platform tags holding linux/arm64"),
 		},
+		"data-sources/registry_swr_tag/data-source-first-deploy.tf": {
+			"no worker image yet: no worker; web deployed": applies(func(fc *fakecloud.Cloud) {
+				fc.SWR.CreateRepository("team", "apps/worker")
+				fc.SWR.PushTag("team", "apps/web", "v2.0.0", exampleTime(1))
+			}, noVars, func(t *testing.T, fc *fakecloud.Cloud) []statecheck.StateCheck {
+				return []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.registry_swr_tag.worker", tfjsonpath.New("exists"), knownvalue.Bool(false)),
+					moduleGot("web", "image", knownvalue.StringExact(swrPinned(t, fc, "team", "apps/web", "v2.0.0"))),
+				}
+			}),
+			"the worker image pushed: the worker is deployed at its digest": applies(func(fc *fakecloud.Cloud) {
+				fc.SWR.PushTag("team", "apps/worker", "v1.0.0", exampleTime(1))
+				fc.SWR.PushTag("team", "apps/web", "v2.0.0", exampleTime(1))
+			}, noVars, func(t *testing.T, fc *fakecloud.Cloud) []statecheck.StateCheck {
+				return []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.registry_swr_tag.worker", tfjsonpath.New("exists"), knownvalue.Bool(true)),
+					moduleGot("web", "image", knownvalue.StringExact(swrPinned(t, fc, "team", "apps/web", "v2.0.0"))),
+				}
+			}),
+			"no web image: the postcondition names it": fails(func(fc *fakecloud.Cloud) {
+				fc.SWR.PushTag("team", "apps/worker", "v1.0.0", exampleTime(1))
+			}, noVars, "team/apps/web has no image yet: push one before deploying the web service."),
+		},
 		"data-sources/registry_swr_tag/data-source-version.tf": {
 			"the highest ~> 2.1 version, not the newest push": applies(func(fc *fakecloud.Cloud) {
 				fc.SWR.PushTag("team", "api", "v2.1.0", exampleTime(1))
