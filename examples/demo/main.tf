@@ -83,6 +83,20 @@ output "signed_signatures_of_newest_image" {
   value = [for t in data.registry_swr_tags.signed.tags : t.tag if t.kind == "signature" && startswith(t.tag, replace(data.registry_swr_tag.signed.digest, ":", "-"))]
 }
 
+# A service whose image is not pushed yet: with allow_missing the plan goes
+# ahead with exists = false instead of failing (push it with the admin API
+# and plan again to see it appear).
+data "registry_swr_tag" "worker" {
+  namespace     = "demo"
+  repository    = "apps/worker"
+  tag           = "v1.0.0"
+  allow_missing = true
+}
+
+output "swr_worker_image" {
+  value = data.registry_swr_tag.worker.exists ? data.registry_swr_tag.worker.pinned_path : "not pushed yet"
+}
+
 # The newest tag of UHub image demo-shop/web, pinned by digest.
 data "registry_ucloud_image_tag" "web" {
   repo_name  = "demo-shop"

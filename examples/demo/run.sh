@@ -42,6 +42,8 @@ To run the same yourself, and play with drift:
   terraform plan     # the newest tag and its digest moved
   curl -X POST 'http://127.0.0.1:8080/_fake/swr/sign?namespace=demo&repository=apps/signed&tag=v1.1.0'
   terraform plan     # a new signature is the newest tag, but the pins stay: no change
+  curl -X POST 'http://127.0.0.1:8080/_fake/swr/push?namespace=demo&repository=apps/worker&tag=v1.0.0'
+  terraform plan     # the worker's image exists now: swr_worker_image shows its digest
 
 See "Trying the provider against the fake clouds" in the README for the admin API.
 HOW
