@@ -7,11 +7,14 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
@@ -41,9 +44,21 @@ func loginFactories(env testEnv, names ...string) map[string]func() (tfprotov6.P
 	return f
 }
 
-// onlyFrom1_10 skips a test on Terraform before 1.10, which has no
-// ephemeral resources.
-var onlyFrom1_10 = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)}
+// onlyFrom1_10 skips a test on Terraform before 1.10 and OpenTofu before
+// 1.11, which have no ephemeral resources.
+var onlyFrom1_10 = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0), skipOpenTofuBelow1_11{}}
+
+// skipOpenTofuBelow1_11 skips a test on OpenTofu 1.10, which the test
+// workflow runs (TF_ACC_PROVIDER_HOST names OpenTofu's registry there and in
+// make testcompat) and which has no ephemeral resources either.
+type skipOpenTofuBelow1_11 struct{}
+
+func (skipOpenTofuBelow1_11) CheckTerraformVersion(_ context.Context, req tfversion.CheckTerraformVersionRequest, resp *tfversion.CheckTerraformVersionResponse) {
+	openTofu := os.Getenv("TF_ACC_PROVIDER_HOST") == "registry.opentofu.org" || filepath.Base(os.Getenv("TF_ACC_TERRAFORM_PATH")) == "tofu"
+	if openTofu && req.TerraformVersion.LessThan(version.Must(version.NewVersion("1.11.0"))) {
+		resp.Skip = fmt.Sprintf("OpenTofu %s has no ephemeral resources (1.11 or later)", req.TerraformVersion)
+	}
+}
 
 // namedSWRProvider is a block for provider name (the registry provider
 // served under that name) with an swr block at the fake holding swr (HCL
