@@ -15,6 +15,9 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-version"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
@@ -418,5 +421,54 @@ func TestSWRLoginExpiryHeader(t *testing.T) {
 				t.Errorf("expires_at %s, want %s", got, want)
 			}
 		})
+	}
+}
+
+// TestSWRLoginExamplesReadItsAttributes: the documentation's examples and
+// the demo's login need providers or a CLI a test cannot fetch, so they are
+// not applied; each reference they make to a registry_swr_login attribute
+// must at least name one the schema has.
+func TestSWRLoginExamplesReadItsAttributes(t *testing.T) {
+	t.Parallel()
+	var sch ephemeral.SchemaResponse
+	NewSWRLoginEphemeralResource().Schema(t.Context(), ephemeral.SchemaRequest{}, &sch)
+	files, err := filepath.Glob(filepath.Join(examplesRoot, "ephemeral-resources", "registry_swr_login", "*.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files = append(files, filepath.Join(examplesRoot, "demo", "login", "login.tf"))
+	for _, file := range files {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, diags := hclsyntax.ParseConfig(src, file, hcl.InitialPos)
+		if diags.HasErrors() {
+			t.Fatalf("%s: %v", file, diags)
+		}
+		seen := map[hcl.Range]bool{} // an expression and the ones inside it name the same traversal
+		_ = hclsyntax.VisitAll(f.Body.(*hclsyntax.Body), func(n hclsyntax.Node) hcl.Diagnostics {
+			e, ok := n.(hclsyntax.Expression)
+			if !ok {
+				return nil
+			}
+			for _, tr := range e.Variables() {
+				if tr.RootName() != "ephemeral" || len(tr) < 4 {
+					continue
+				}
+				if typ, ok := tr[1].(hcl.TraverseAttr); !ok || typ.Name != "registry_swr_login" || seen[tr.SourceRange()] {
+					continue
+				}
+				seen[tr.SourceRange()] = true
+				attr, ok := tr[3].(hcl.TraverseAttr)
+				if _, known := sch.Schema.Attributes[attr.Name]; !ok || !known {
+					t.Errorf("%s:%d reads registry_swr_login attribute %q, which the schema lacks", file, tr.SourceRange().Start.Line, attr.Name)
+				}
+			}
+			return nil
+		})
+		if len(seen) == 0 {
+			t.Errorf("%s reads no registry_swr_login attribute", file)
+		}
 	}
 }
