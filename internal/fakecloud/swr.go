@@ -52,8 +52,9 @@ type swrKey struct {
 }
 
 // SWR fakes the SWR v2 calls ListRepositoryTags (GET
-// /v2/manage/namespaces/{ns}/repos/{repo}/tags) and ShowRepoTag (…/tags/{tag})
-// and IAM's KeystoneListProjects (GET /v3/projects). It checks every AK/SK
+// /v2/manage/namespaces/{ns}/repos/{repo}/tags), ShowRepoTag (…/tags/{tag})
+// and CreateSecret (POST /v2/manage/utils/secret), and IAM's
+// KeystoneListProjects (GET /v3/projects). It checks every AK/SK
 // signature, requires X-Project-Id, accepts only the listing order the SDK
 // documents, caps pages at 1000, sets Content-Range and X-Request-Id, and
 // answers errors in SWR's shapes. It counts requests per call.
@@ -66,6 +67,7 @@ type SWR struct {
 	projects map[string]string              // region -> project id
 	repos    map[string]map[string][]SWRTag // namespace -> repository -> tags
 	calls    map[string]int64               // requests per call (SWRCall*)
+	logins   []SWRLogin                     // CreateSecret's answers, oldest first
 	nextID   int64
 	reqSeq   int64
 
@@ -86,9 +88,10 @@ type swrListing struct {
 // The calls the fake SWR serves, as CallCount names them: the operation
 // names the client reports in its errors.
 const (
-	SWRCallListTags    = swr.CallListTags
-	SWRCallShowTag     = swr.CallShowTag
-	SWRCallIAMProjects = swr.CallIAMProjects
+	SWRCallListTags     = swr.CallListTags
+	SWRCallShowTag      = swr.CallShowTag
+	SWRCallIAMProjects  = swr.CallIAMProjects
+	SWRCallCreateSecret = swr.CallCreateSecret
 )
 
 func newSWR() *SWR {
@@ -110,7 +113,7 @@ func newSWR() *SWR {
 func (s *SWR) Requests() int64 { return s.requests.Load() }
 
 // CallCount is how many requests reached one call (SWRCallListTags,
-// SWRCallShowTag, SWRCallIAMProjects), faulted and retried ones included,
+// SWRCallShowTag, SWRCallCreateSecret, SWRCallIAMProjects), faulted and retried ones included,
 // as in Requests.
 func (s *SWR) CallCount(call string) int64 {
 	s.mu.Lock()

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -38,6 +39,9 @@ func (s *SWR) serveIAMProjects(w http.ResponseWriter, r *http.Request) {
 
 // routeSWR names the call a request is for, from its method and path.
 func routeSWR(r *http.Request) (swrRequest, bool) {
+	if r.URL.Path == swrSecretPath {
+		return swrRequest{call: SWRCallCreateSecret}, r.Method == http.MethodPost
+	}
 	parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/v2/manage/namespaces/"), "/")
 	if r.Method != http.MethodGet || len(parts) < 4 || len(parts) > 5 || parts[1] != "repos" || parts[3] != "tags" {
 		return swrRequest{}, false
@@ -62,7 +66,13 @@ func (s *SWR) serve(w http.ResponseWriter, r *http.Request, req swrRequest, rout
 	if s.intercept(w, r) {
 		return
 	}
-	akSK, ok := s.authenticate(w, r)
+	// The signature covers the body (CreateSecret's, empty or "{}").
+	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	if err != nil {
+		swrError(w, http.StatusBadRequest, "SVCSTG.SWR.4000014", "cannot read the request body")
+		return
+	}
+	akSK, ok := s.authenticate(w, r, body)
 	if !ok {
 		return
 	}
@@ -81,6 +91,8 @@ func (s *SWR) serve(w http.ResponseWriter, r *http.Request, req swrRequest, rout
 		s.showTag(w, req)
 	case SWRCallIAMProjects:
 		s.iamProjects(w, r)
+	case SWRCallCreateSecret:
+		s.createSecret(w, r, body, akSK)
 	}
 }
 
@@ -119,7 +131,7 @@ func swrJSON(w http.ResponseWriter, v any) {
 
 // authenticate checks an X-Auth-Token or an AK/SK signature and answers
 // the error itself when it fails. It returns whether AK/SK was used.
-func (s *SWR) authenticate(w http.ResponseWriter, r *http.Request) (akSK, ok bool) {
+func (s *SWR) authenticate(w http.ResponseWriter, r *http.Request, body []byte) (akSK, ok bool) {
 	if tok := r.Header.Get("X-Auth-Token"); tok != "" {
 		s.mu.Lock()
 		valid := s.tokens[tok]
@@ -155,7 +167,7 @@ func (s *SWR) authenticate(w http.ResponseWriter, r *http.Request) (akSK, ok boo
 		swrError(w, http.StatusUnauthorized, "APIGW.0301", "Incorrect IAM authentication information: temporary access key needs a valid, signed X-Security-Token")
 		return false, false
 	}
-	if !sign.Verify(r, nil, auth, key.secret) {
+	if !sign.Verify(r, body, auth, key.secret) {
 		swrError(w, http.StatusUnauthorized, "APIGW.0301", "Incorrect IAM authentication information: verify aksk signature fail")
 		return false, false
 	}

@@ -53,15 +53,23 @@ func notConfigured() *providerData {
 type configured struct{ data *providerData }
 
 func (c *configured) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return // not configured yet: readState says so
+	resp.Diagnostics.Append(c.take(req.ProviderData)...)
+}
+
+// take keeps what the provider's Configure handed a data source or an
+// ephemeral resource.
+func (c *configured) take(given any) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if given == nil {
+		return diags // not configured yet: the read says so
 	}
-	data, ok := req.ProviderData.(*providerData)
+	data, ok := given.(*providerData)
 	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", "This is a bug in the provider; please report it.")
-		return
+		diags.AddError("Unexpected provider data", "This is a bug in the provider; please report it.")
+		return diags
 	}
 	c.data = data
+	return diags
 }
 
 // providerData is never nil: before configuration, see notConfigured.
@@ -91,6 +99,12 @@ func maskSecrets(ctx context.Context, secrets []string) context.Context {
 // under the returned context, the transport's included. The CancelFunc is
 // never nil.
 func startRead[C comparable](ctx context.Context, t timeouts.Value, c cloud[C]) (context.Context, context.CancelFunc, diag.Diagnostics) {
+	return startCall(ctx, func() (time.Duration, diag.Diagnostics) { return t.Read(ctx, defaultReadTimeout) }, c)
+}
+
+// startCall is startRead with the time limit from limit: the ephemeral
+// resources' timeouts { open } as well as the data sources' { read }.
+func startCall[C comparable](ctx context.Context, limit func() (time.Duration, diag.Diagnostics), c cloud[C]) (context.Context, context.CancelFunc, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if !c.ready() {
 		missing := c.missing
@@ -100,7 +114,7 @@ func startRead[C comparable](ctx context.Context, t timeouts.Value, c cloud[C]) 
 		diags.AddError(c.name+" credentials missing", missing)
 		return ctx, func() {}, diags
 	}
-	readTimeout, tdiags := t.Read(ctx, defaultReadTimeout)
+	readTimeout, tdiags := limit()
 	if diags.Append(tdiags...); diags.HasError() {
 		return ctx, func() {}, diags
 	}

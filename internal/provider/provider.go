@@ -13,6 +13,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -23,7 +24,10 @@ import (
 	"github.com/registry-tools/terraform-provider-registry/internal/transport"
 )
 
-var _ provider.Provider = &registryProvider{}
+var (
+	_ provider.Provider                       = &registryProvider{}
+	_ provider.ProviderWithEphemeralResources = &registryProvider{}
+)
 
 // Option adjusts the provider for tests (e.g. shorter retry waits).
 type Option func(*registryProvider)
@@ -154,7 +158,7 @@ func (p *registryProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 				},
 			},
 			"swr": schema.SingleNestedBlock{
-				MarkdownDescription: "Huawei Cloud credentials, for `registry_swr_tags`. Give `access_key` and `secret_key` (plus `security_token` for temporary credentials), or an IAM `auth_token`.",
+				MarkdownDescription: "Huawei Cloud credentials, for the SWR data sources and `registry_swr_login`. Give `access_key` and `secret_key` (plus `security_token` for temporary credentials), or an IAM `auth_token`.",
 				Attributes: map[string]schema.Attribute{
 					"region": schema.StringAttribute{
 						Optional:            true,
@@ -228,10 +232,19 @@ func (p *registryProvider) Configure(ctx context.Context, req provider.Configure
 		return
 	}
 	resp.DataSourceData = data
+	resp.EphemeralResourceData = data
 	p.data.Store(data)
 }
 
 func (p *registryProvider) Resources(context.Context) []func() resource.Resource { return nil }
+
+// EphemeralResources are offered to Terraform 1.10 and later (OpenTofu 1.11
+// and later); older versions do not ask for them and use the rest.
+func (p *registryProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		NewSWRLoginEphemeralResource,
+	}
+}
 
 func (p *registryProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{

@@ -15,15 +15,17 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
 	"github.com/registry-tools/terraform-provider-registry/internal/fakecloud"
 )
 
 // The secrets audit: no secret value, and no value of an Authorization,
-// X-Auth-Token or X-Security-Token header or of a UCloud Signature, may
-// appear in Terraform's TRACE log, the provider's own log, a diagnostic or
-// the state.
+// X-Auth-Token or X-Security-Token header or of a UCloud Signature, nor the
+// password, auth string or login command of a registry_swr_login, may
+// appear in Terraform's TRACE log, the provider's own log, a diagnostic,
+// the plan or the state.
 
 // wireSecrets records every credential-bearing value the fakes receive.
 type wireSecrets struct {
@@ -174,10 +176,96 @@ data "registry_ppio_images" "c" {}
 			t.Errorf("the TRACE log holds the secret %q", s)
 		}
 	}
+
+	t.Run("registry_swr_login", func(t *testing.T) {
+		// Serial too, with its own TRACE log; skipped before Terraform 1.10.
+		loginLog := filepath.Join(t.TempDir(), "terraform.log")
+		t.Setenv("TF_ACC_LOG_PATH", loginLog)
+		loginSecrets := func() []string { return append(allSecrets(), issuedLoginSecrets(fc)...) }
+		// The login goes where users send it: a command's environment (a
+		// docker login script) and a check; neither is kept in the plan or
+		// the state.
+		login := `
+ephemeral "registry_swr_login" "audit" {}
+
+check "login" {
+  assert {
+    condition     = length(ephemeral.registry_swr_login.audit.password) == 64
+    error_message = "The fake's password has 64 characters."
+  }
 }
 
-// TestSecretsNeverInDiagnostics reads every data source with credentials the
-// fakes refuse, through the provider server with TRACE logging of its own,
+resource "terraform_data" "docker_login" {
+  provisioner "local-exec" {
+    command = "test -n \"$PASSWORD\" && test -n \"$DOCKER_CONFIG_JSON\""
+    environment = {
+      PASSWORD           = ephemeral.registry_swr_login.audit.password
+      DOCKER_CONFIG_JSON = ephemeral.registry_swr_login.audit.docker_config_json
+    }
+  }
+}
+`
+		noSecretsInPlan := resource.ConfigPlanChecks{
+			PreApply:             []plancheck.PlanCheck{planHasNoSecrets{secrets: loginSecrets}},
+			PostApplyPostRefresh: []plancheck.PlanCheck{planHasNoSecrets{secrets: loginSecrets}},
+		}
+		noLoginInState := []statecheck.StateCheck{stateHasNoSecrets{secrets: loginSecrets}}
+		opened := len(fc.SWR.Logins())
+		resource.UnitTest(t, resource.TestCase{
+			TerraformVersionChecks:   onlyFrom1_10,
+			ProtoV6ProviderFactories: testFactories(nil, WithGetenv(os.Getenv)),
+			Steps: []resource.TestStep{
+				{PreConfig: temporaryKeys, Config: providerBlock + login, ConfigPlanChecks: noSecretsInPlan, ConfigStateChecks: noLoginInState},
+				{PreConfig: iamToken, Config: providerBlock + login, ConfigPlanChecks: noSecretsInPlan, ConfigStateChecks: noLoginInState},
+			},
+		})
+		if len(fc.SWR.Logins()) <= opened {
+			t.Fatal("no login was opened; the audit would prove nothing")
+		}
+		log, err := os.ReadFile(loginLog)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(log), "HTTP attempt") || !strings.Contains(string(log), "OpenEphemeralResource") {
+			t.Fatal("the TRACE log of the logins was not captured; the audit would prove nothing")
+		}
+		for _, s := range loginSecrets() {
+			if strings.Contains(string(log), s) {
+				t.Errorf("the TRACE log holds the secret %q", s)
+			}
+		}
+	})
+}
+
+// issuedLoginSecrets are the passwords, auth strings and docker login
+// commands of every login the fake SWR handed out.
+func issuedLoginSecrets(fc *fakecloud.Cloud) []string {
+	var out []string
+	for _, l := range fc.SWR.Logins() {
+		out = append(out, l.Password, l.Auth, "-p "+l.Password)
+	}
+	return out
+}
+
+// planHasNoSecrets fails when the plan, as JSON, holds a secret.
+type planHasNoSecrets struct{ secrets func() []string }
+
+func (c planHasNoSecrets) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	raw, err := json.Marshal(req.Plan)
+	if err != nil {
+		resp.Error = err
+		return
+	}
+	for _, s := range c.secrets() {
+		if strings.Contains(string(raw), s) {
+			resp.Error = fmt.Errorf("the plan holds the secret %q", s)
+			return
+		}
+	}
+}
+
+// TestSecretsNeverInDiagnostics reads every data source, and opens
+// registry_swr_login, with credentials the fakes refuse, through the provider server with TRACE logging of its own,
 // and checks neither the diagnostics nor the log repeat a secret.
 func TestSecretsNeverInDiagnostics(t *testing.T) {
 	t.Parallel()
@@ -214,6 +302,14 @@ func TestSecretsNeverInDiagnostics(t *testing.T) {
 		for _, d := range resp.Diagnostics {
 			fmt.Fprintf(&diagText, "%s\n%s\n", d.Summary, d.Detail)
 		}
+	}
+	// The login too: the wrong keys are refused, and nothing is opened.
+	login := h.openLogin(nil)
+	if len(login.Diagnostics) == 0 {
+		t.Fatal("registry_swr_login: wrong credentials gave no diagnostic")
+	}
+	for _, d := range login.Diagnostics {
+		fmt.Fprintf(&diagText, "%s\n%s\n", d.Summary, d.Detail)
 	}
 	if !strings.Contains(logs.String(), "HTTP attempt") {
 		t.Fatal("the provider's log was not captured; the audit would prove nothing")

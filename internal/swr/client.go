@@ -1,11 +1,12 @@
 // Package swr is a client for Huawei Cloud SWR's tags (ListRepositoryTags,
-// ShowRepoTag), signed with AK/SK (SDK-HMAC-SHA256, package sign) or
+// ShowRepoTag) and temporary docker logins (CreateSecret), signed with AK/SK (SDK-HMAC-SHA256, package sign) or
 // authorised by an IAM token. It knows nothing of Terraform.
 package swr
 
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
 	"sync"
 	"time"
@@ -21,9 +22,10 @@ const CloudName = "Huawei Cloud SWR"
 // The calls the client makes, as its errors name them (apierror.Error.Call):
 // the operation names of the official SDK.
 const (
-	CallListTags    = "ListRepositoryTags"
-	CallShowTag     = "ShowRepoTag"
-	CallIAMProjects = "KeystoneListProjects" // the project lookup, at IAMEndpoint
+	CallListTags     = "ListRepositoryTags"
+	CallShowTag      = "ShowRepoTag"
+	CallCreateSecret = "CreateSecret"
+	CallIAMProjects  = "KeystoneListProjects" // the project lookup, at IAMEndpoint
 )
 
 // Limits of the tags API.
@@ -96,7 +98,13 @@ func New(cfg Config) (*Client, error) {
 // get sends a GET, authorised the configured way, and returns the answer or
 // the service's error decoded.
 func (c *Client) get(ctx context.Context, call, base, path string, query url.Values, projectID string) (*transport.Response, error) {
-	req, err := transport.NewGET(ctx, base, path, query)
+	return c.send(ctx, call, http.MethodGet, base, path, query, nil, projectID)
+}
+
+// send is get for any method, with a JSON body (nil for none), which the
+// AK/SK signature covers.
+func (c *Client) send(ctx context.Context, call, method, base, path string, query url.Values, body []byte, projectID string) (*transport.Response, error) {
+	req, err := transport.NewRequest(ctx, method, base, path, query, body)
 	if err != nil {
 		return nil, &apierror.Error{Cloud: CloudName, Call: call, Kind: apierror.KindConfig, Err: err}
 	}
@@ -109,7 +117,7 @@ func (c *Client) get(ctx context.Context, call, base, path string, query url.Val
 		if c.cfg.SecurityToken != "" {
 			req.Header.Set("X-Security-Token", c.cfg.SecurityToken)
 		}
-		sign.Sign(req, nil, c.cfg.AccessKey, c.cfg.SecretKey, c.cfg.Now())
+		sign.Sign(req, body, c.cfg.AccessKey, c.cfg.SecretKey, c.cfg.Now())
 	}
 	resp, err := c.cfg.HTTP.Do(ctx, req, nil)
 	if err != nil {

@@ -5,6 +5,7 @@
 package transport
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -213,17 +214,32 @@ var errRetryableBody = errors.New("retryable answer")
 // NewGET builds a GET of base+path?query that asks for JSON: the request
 // the SWR, IAM and PPIO clients sign or authorise.
 func NewGET(ctx context.Context, base, path string, query url.Values) (*http.Request, error) {
+	return NewRequest(ctx, http.MethodGet, base, path, query, nil)
+}
+
+// NewRequest builds a method request of base+path?query that asks for
+// JSON; a body, when given, is sent as JSON (Content-Type
+// application/json). A POST without a body still says application/json,
+// as SWR's CreateSecret wants. The body can be sent again on a retry.
+func NewRequest(ctx context.Context, method, base, path string, query url.Values, body []byte) (*http.Request, error) {
 	u, err := url.Parse(strings.TrimSuffix(base, "/"))
 	if err != nil {
 		return nil, err
 	}
 	u.Path += path
 	u.RawQuery = query.Encode()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	var r io.Reader
+	if body != nil {
+		r = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), r)
 	if err != nil {
 		return nil, err
 	}
 	req.Header.Set("Accept", "application/json")
+	if body != nil || method == http.MethodPost {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	return req, nil
 }
 
