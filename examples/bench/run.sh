@@ -10,13 +10,18 @@ source "$(dirname "$0")/../fakecloud.sh"
 
 latency=${BENCH_LATENCY:-20ms}
 tags=${BENCH_TAGS:-10000}
+# Every tenth tag a multi-platform index (linux/amd64 and linux/arm64, with
+# buildx's attestation manifests), the others five-layer images.
+index_every=${BENCH_INDEX_EVERY:-10}
 concurrency=${REGISTRY_MAX_CONCURRENCY:-4}
 
 echo "==> go test -bench (clients against the fake at 0 and 20 ms; read-to-state at 10,000 items)"
 [ -n "${BENCH_SKIP_GO:-}" ] || (cd "$root" && go test -run '^$' -bench . -benchmem -benchtime "${BENCH_TIME:-3x}" ./internal/swr/ ./internal/ucloud/ ./internal/ppio/ ./internal/provider/)
 
 echo "==> building the provider, the fake clouds and the rusage wrapper"
-(cd "$root" && go build -trimpath -o "$work/real/terraform-provider-registry" . \
+# BENCH_PROVIDER_SRC: build the provider from another checkout (a commit to
+# compare with), against this checkout's fake and configuration.
+(cd "${BENCH_PROVIDER_SRC:-$root}" && go build -trimpath -o "$work/real/terraform-provider-registry" .) && (cd "$root" \
   && go build -o "$work/rusage" ./internal/bench/cmd/rusage)
 mkdir -p "$work/plugins"
 cat > "$work/plugins/terraform-provider-registry" <<WRAP
@@ -25,7 +30,7 @@ exec "$work/rusage" -o "$work/usage" -- "$work/real/terraform-provider-registry"
 WRAP
 chmod +x "$work/plugins/terraform-provider-registry"
 
-start_fake -swr-tags "$tags" -latency "$latency"
+start_fake -swr-tags "$tags" -swr-index-every "$index_every" -latency "$latency"
 use_fake_clouds "$work/plugins"
 # Skip the IAM lookup: the plan measures the tag listing.
 export HW_PROJECT_ID=0a1b2c3d4e5f60718293a4b5c6d7e8f9 REGISTRY_MAX_CONCURRENCY="$concurrency"

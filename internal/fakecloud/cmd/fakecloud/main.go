@@ -43,6 +43,7 @@ Flags:
 type options struct {
 	addr, urlFile, envFile string
 	swrTags                int
+	swrIndexEvery          int
 	latency                time.Duration
 }
 
@@ -53,6 +54,7 @@ func main() {
 	fs.StringVar(&o.urlFile, "url-file", "", "write the base URL to `file` once listening (for scripts)")
 	fs.StringVar(&o.envFile, "env-file", "", "write the export lines to `file` once listening, for `source file`")
 	fs.IntVar(&o.swrTags, "swr-tags", 2500, "`number` of tags in SWR repository demo/apps/web")
+	fs.IntVar(&o.swrIndexEvery, "swr-index-every", 0, "make every `n`-th tag of demo/apps/web a multi-platform index (0: none)")
 	fs.DurationVar(&o.latency, "latency", 0, "`delay` added to every answer of the clouds, to model a distant service (e.g. 20ms)")
 	fs.Usage = func() {
 		out := fs.Output()
@@ -78,7 +80,7 @@ func main() {
 func run(ctx context.Context, o options, out io.Writer, ready func(url string)) error {
 	fc := fakecloud.New()
 	fc.SetLatency(o.latency)
-	fakecloud.SeedDemo(fc, o.swrTags)
+	fakecloud.SeedDemo(fc, o.swrTags, o.swrIndexEvery)
 
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", o.addr)
