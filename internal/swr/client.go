@@ -111,7 +111,11 @@ func (c *Client) get(ctx context.Context, call, base, path string, query url.Val
 		}
 		sign.Sign(req, nil, c.cfg.AccessKey, c.cfg.SecretKey, c.cfg.Now())
 	}
-	resp, err := c.cfg.HTTP.Do(ctx, req, nil)
+	// Every call is a read: the same one in flight for another data source
+	// is shared (the project header changes the answer, so it counts).
+	who := transport.Key{Cloud: CloudName, Credentials: []string{
+		c.cfg.AccessKey, c.cfg.SecretKey, c.cfg.SecurityToken, c.cfg.AuthToken, req.Header.Get("X-Project-Id")}}
+	resp, err := c.cfg.HTTP.DoShared(ctx, who, req, nil)
 	if err != nil {
 		return nil, apierror.FromTransport(CloudName, call, err)
 	}
