@@ -118,3 +118,18 @@ func StallFault() Fault {
 		return true
 	}
 }
+
+// HoldFault signals arrived when a request reaches the fake, holds it until
+// release is closed (or the client hangs up), then lets it through: tests
+// use it to keep a request in flight while other callers line up behind it.
+func HoldFault(arrived chan<- struct{}, release <-chan struct{}) Fault {
+	return func(_ http.ResponseWriter, r *http.Request) bool {
+		arrived <- struct{}{}
+		select {
+		case <-release:
+			return false
+		case <-r.Context().Done():
+			return true
+		}
+	}
+}
