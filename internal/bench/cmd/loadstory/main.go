@@ -25,6 +25,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"math"
@@ -202,8 +203,11 @@ func run(plugins string, latency time.Duration, every, runs int) error {
 		start := time.Now()
 		err := cmd.Run()
 		wall := time.Since(start)
-		if err != nil || strings.Contains(out.String(), "Error:") {
-			return wall, fmt.Errorf("terraform plan failed (%v):\n%s", err, out.String())
+		if err == nil && strings.Contains(out.String(), "Error:") {
+			err = errors.New("an error in its output")
+		}
+		if err != nil {
+			return wall, fmt.Errorf("terraform plan failed (%w):\n%s", err, out.String())
 		}
 		if want := fmt.Sprintf("read = %d", dataSources[part]); part != "none" && !strings.Contains(out.String(), want) {
 			return wall, fmt.Errorf("the plan does not say %q:\n%s", want, out.String())
