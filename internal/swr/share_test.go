@@ -127,3 +127,25 @@ func TestOtherCredentialsNeverShare(t *testing.T) {
 		t.Fatalf("%d ListRepositoryTags, want 2: one per credential", got)
 	}
 }
+
+// TestLaterReadSeesPush: nothing is kept once an answer is out, so a read
+// after a push (as a data source that depends on a pushing resource makes)
+// asks again and sees it.
+func TestLaterReadSeesPush(t *testing.T) {
+	fc, srv := fakecloud.Start(t)
+	fc.SWR.GenerateTags("team", "web", 10)
+	httpc, _ := sharedTransport(t)
+	c := newClient(t, srv, func(cfg *swr.Config) { cfg.HTTP, cfg.ProjectID = httpc, fakecloud.DefaultSWRProjectID })
+	in := swr.ListTagsInput{Namespace: "team", Repository: "web"}
+	if l, err := c.ListTags(context.Background(), in); err != nil || len(l.Tags) != 10 {
+		t.Fatalf("before the push: %v", err)
+	}
+	fc.SWR.PushTag("team", "web", "v99.0.0", time.Now())
+	l, err := c.ListTags(context.Background(), in)
+	if err != nil || len(l.Tags) != 11 || l.Tags[0].Tag != "v99.0.0" {
+		t.Fatalf("after the push: %v; want the pushed tag first of 11", err)
+	}
+	if got := fc.SWR.CallCount(fakecloud.SWRCallListTags); got != 2 {
+		t.Fatalf("%d ListRepositoryTags, want 2", got)
+	}
+}
