@@ -6,6 +6,8 @@
 package fakecloud
 
 import (
+	"bytes"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -116,16 +118,19 @@ func cloudOf(r *http.Request) string {
 // parameters (query and form, UHub's Signature left out) and the
 // credential headers; the SWR signature and its date are left out, so
 // that a request sent again, or by another caller a second later, is the
-// same question. It reads a POSTed form here, before any fake does; the
-// fakes read r.Form, which keeps it.
+// same question. It reads a POSTed body and puts it back for the fakes.
 func (c *Cloud) noteDistinct(r *http.Request) {
-	_ = r.ParseForm() // a bad form is the fake's to answer
-	params := url.Values{}
-	for k, v := range r.Form {
-		if k != "Signature" {
-			params[k] = v
+	params := r.URL.Query()
+	if r.Body != nil && r.Method == http.MethodPost {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if form, err := url.ParseQuery(string(body)); err == nil { // a bad form is the fake's to answer
+			for k, v := range form {
+				params[k] = append(params[k], v...)
+			}
 		}
 	}
+	params.Del("Signature")
 	auth := r.Header.Get("Authorization")
 	if strings.HasPrefix(auth, "SDK-HMAC-SHA256") { // keep "Access=..." only
 		if _, rest, ok := strings.Cut(auth, "Access="); ok {
