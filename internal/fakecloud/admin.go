@@ -17,7 +17,11 @@ import (
 
 const adminHelp = `fakecloud admin API (parameters in the query string or a POSTed form)
 
-GET    /_fake/requests      requests each fake has answered: {"swr":N,"uhub":N,"ppio":N}
+GET    /_fake/requests      requests each fake has answered: {"swr":N,"uhub":N,"ppio":N}, with
+                            "calls" (per SWR call and UHub Action), "distinct" (different
+                            requests per fake: retries and repeats counted once) and
+                            "throttled" (answered by -throttle-every)
+DELETE /_fake/requests      set every count above to zero
 POST   /_fake/swr/push      namespace, repository, tag [, at]: push or move an SWR tag (new digest)
 POST   /_fake/swr/sign      namespace, repository, tag [, at]: sign an SWR tag as cosign does
                             (a newer sha256-<digest>.sig tag)
@@ -51,6 +55,7 @@ func (c *Cloud) adminRoutes() *http.ServeMux {
 		handler      http.HandlerFunc
 	}{
 		{http.MethodGet, "/_fake/requests", c.serveRequestCounts},
+		{http.MethodDelete, "/_fake/requests", c.adminResetCounts},
 		{http.MethodPost, "/_fake/swr/push", c.adminSWRPush},
 		{http.MethodPost, "/_fake/swr/sign", c.adminSWRSign},
 		{http.MethodPost, "/_fake/swr/delete", c.adminSWRDelete},
@@ -85,9 +90,17 @@ func (c *Cloud) adminRoutes() *http.ServeMux {
 // serveRequestCounts reports how many requests each fake has answered, for
 // the benchmarks: GET /_fake/requests.
 func (c *Cloud) serveRequestCounts(w http.ResponseWriter, _ *http.Request) {
-	adminJSON(w, http.StatusOK, map[string]int64{
+	adminJSON(w, http.StatusOK, map[string]any{
 		"swr": c.SWR.Requests(), "uhub": c.UHub.Requests(), "ppio": c.PPIO.Requests(),
+		"calls":     map[string]map[string]int64{"swr": c.SWR.Calls(), "uhub": c.UHub.Calls()},
+		"distinct":  c.Distinct(),
+		"throttled": c.Throttled(),
 	})
+}
+
+func (c *Cloud) adminResetCounts(w http.ResponseWriter, _ *http.Request) {
+	c.ResetCounts()
+	c.serveRequestCounts(w, nil)
 }
 
 func adminJSON(w http.ResponseWriter, status int, v any) {

@@ -11,11 +11,37 @@ import (
 type Fault func(w http.ResponseWriter, r *http.Request) bool
 
 // faults is a queue of faults each fake consults before serving, plus a
-// count of requests; tests push faults while the fake serves.
+// count of requests; tests push faults while the fake serves. every, when
+// set, is the periodic throttling the fakes of one Cloud share
+// (Cloud.ThrottleEvery), answered with throttle, this fake's own shape.
 type faults struct {
 	mu       sync.Mutex
 	queue    []Fault
 	requests atomic.Int64
+
+	every    *everyNth
+	throttle Fault
+}
+
+// everyNth counts the requests of every fake of one Cloud together and
+// says which ones are the n-th.
+type everyNth struct {
+	n         atomic.Int64 // 0: off
+	seen      atomic.Int64
+	throttled atomic.Int64
+}
+
+// hit counts one request and reports whether it is an n-th one.
+func (e *everyNth) hit() bool {
+	n := e.n.Load()
+	if n <= 0 {
+		return false
+	}
+	if e.seen.Add(1)%n != 0 {
+		return false
+	}
+	e.throttled.Add(1)
+	return true
 }
 
 // push queues f for the next n requests.
@@ -33,7 +59,8 @@ func (f *faults) clear() {
 	f.queue = nil
 }
 
-// intercept counts the request and serves the next queued fault, if any.
+// intercept counts the request and serves the next queued fault, if any,
+// else the periodic throttling when this request is an n-th one.
 func (f *faults) intercept(w http.ResponseWriter, r *http.Request) bool {
 	f.requests.Add(1)
 	f.mu.Lock()
@@ -42,7 +69,11 @@ func (f *faults) intercept(w http.ResponseWriter, r *http.Request) bool {
 		next, f.queue = f.queue[0], f.queue[1:]
 	}
 	f.mu.Unlock()
-	return next != nil && next(w, r)
+	if next != nil && next(w, r) {
+		return true
+	}
+	// A request a queued fault answered does not count towards the n-th.
+	return f.every != nil && f.throttle != nil && f.every.hit() && f.throttle(w, r)
 }
 
 // StatusFault answers with status, extra headers and body.
@@ -85,5 +116,20 @@ func StallFault() Fault {
 	return func(_ http.ResponseWriter, r *http.Request) bool {
 		<-r.Context().Done()
 		return true
+	}
+}
+
+// HoldFault signals arrived when a request reaches the fake, holds it until
+// release is closed (or the client hangs up), then lets it through: tests
+// use it to keep a request in flight while other callers line up behind it.
+func HoldFault(arrived chan<- struct{}, release <-chan struct{}) Fault {
+	return func(_ http.ResponseWriter, r *http.Request) bool {
+		arrived <- struct{}{}
+		select {
+		case <-release:
+			return false
+		case <-r.Context().Done():
+			return true
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -119,6 +120,20 @@ func (s *SWR) CallCount(call string) int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.calls[call]
+}
+
+// Calls is every call's CallCount.
+func (s *SWR) Calls() map[string]int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return maps.Clone(s.calls)
+}
+
+func (s *SWR) resetCounts() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.requests.Store(0)
+	clear(s.calls)
 }
 
 // Inject queues fault for the next n requests.

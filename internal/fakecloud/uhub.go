@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -76,6 +77,20 @@ func (u *UHub) CallCount(action string) int64 {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	return u.calls[action]
+}
+
+// Calls is every action's CallCount.
+func (u *UHub) Calls() map[string]int64 {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return maps.Clone(u.calls)
+}
+
+func (u *UHub) resetCounts() {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.requests.Store(0)
+	clear(u.calls)
 }
 
 // Inject queues fault for the next n requests.

@@ -66,8 +66,9 @@ func (c *Client) get(ctx context.Context, call, path string, query url.Values) (
 	}
 	req.Header.Set("Authorization", "Bearer "+c.cfg.APIKey)
 	// PPIO reports everything, throttling included, through the HTTP
-	// status, so no body check is needed.
-	resp, err := c.cfg.HTTP.Do(ctx, req, nil)
+	// status, so no body check is needed. The same read in flight for
+	// another data source is shared.
+	resp, err := c.cfg.HTTP.DoShared(ctx, transport.Key{Cloud: CloudName, Credentials: []string{c.cfg.APIKey}}, req, nil)
 	if err != nil {
 		return nil, apierror.FromTransport(CloudName, call, err)
 	}

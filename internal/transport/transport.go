@@ -1,7 +1,8 @@
 // Package transport is the one HTTP layer every cloud client uses: retries
 // with exponential backoff and jitter (through hashicorp/go-retryablehttp),
 // Retry-After, a per-attempt timeout, a bounded body, a shared throttle gate,
-// the User-Agent and one tflog line per attempt with no secret in it.
+// the User-Agent, one tflog line per attempt with no secret in it, and
+// in-flight sharing of identical reads (DoShared, share.go).
 package transport
 
 import (
@@ -46,6 +47,12 @@ type Config struct {
 	MaxBodyBytes   int64  // a larger answer is an error, not a memory blow-up
 	UserAgent      string // "terraform-provider-registry/<version>"
 	CACertFile     string // extra PEM CA bundle for private endpoints
+
+	// Joined, when set, is called each time a caller of DoShared is
+	// registered on a request, with how many callers now wait for it (1:
+	// this caller sends it). Tests use it to know callers are sharing
+	// before they let the answer out.
+	Joined func(waiters int)
 }
 
 // Client sends requests. It is safe for concurrent use; the throttle gate is
@@ -57,6 +64,8 @@ type Client struct {
 	maxBodyBytes   int64
 	requestTimeout time.Duration
 	gate           throttleGate
+	share          *sharing
+	logMu          *sync.Mutex // every tflog call of this client (see loggingRoundTripper)
 }
 
 // Response is a complete answer: the body has been read within the attempt,
@@ -119,10 +128,15 @@ func New(cfg Config) (*Client, error) {
 		base.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	}
 
-	c := &Client{userAgent: cfg.UserAgent, maxBodyBytes: cfg.MaxBodyBytes, requestTimeout: cfg.RequestTimeout}
+	share, err := newSharing(cfg.Joined)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{userAgent: cfg.UserAgent, maxBodyBytes: cfg.MaxBodyBytes, requestTimeout: cfg.RequestTimeout,
+		share: share, logMu: &sync.Mutex{}}
 	c.rc = &retryablehttp.Client{
 		HTTPClient: &http.Client{
-			Transport: loggingRoundTripper{next: base, mu: &sync.Mutex{}},
+			Transport: loggingRoundTripper{next: base, mu: c.logMu},
 			Timeout:   cfg.RequestTimeout,
 		},
 		Logger:         nil, // every attempt is logged by loggingRoundTripper

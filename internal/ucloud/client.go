@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -106,6 +107,10 @@ func (c *Client) call(ctx context.Context, action, projectID string, form url.Va
 	if projectID != "" {
 		form.Set("ProjectId", projectID)
 	}
+	// Every action is a read: the same one in flight for another data
+	// source is shared. Its identity is the form before signing.
+	who := transport.Key{Cloud: CloudName, Form: maps.Clone(form),
+		Credentials: []string{c.cfg.PublicKey, c.cfg.PrivateKey, c.cfg.SecurityToken}}
 	Sign(form, c.cfg.PublicKey, c.cfg.PrivateKey, c.cfg.SecurityToken)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.cfg.Endpoint, strings.NewReader(form.Encode()))
 	if err != nil {
@@ -113,7 +118,7 @@ func (c *Client) call(ctx context.Context, action, projectID string, form url.Va
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
-	resp, err := c.cfg.HTTP.Do(ctx, req, retryableRetCode)
+	resp, err := c.cfg.HTTP.DoShared(ctx, who, req, retryableRetCode)
 	if err != nil {
 		return nil, apierror.FromTransport(CloudName, action, err)
 	}

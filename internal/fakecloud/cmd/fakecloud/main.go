@@ -42,8 +42,9 @@ Flags:
 
 type options struct {
 	addr, urlFile, envFile string
-	swrTags                int
+	swrTags, swrRepos      int
 	swrIndexEvery          int
+	throttleEvery          int
 	latency                time.Duration
 }
 
@@ -55,6 +56,8 @@ func main() {
 	fs.StringVar(&o.envFile, "env-file", "", "write the export lines to `file` once listening, for `source file`")
 	fs.IntVar(&o.swrTags, "swr-tags", 2500, "`number` of tags in SWR repository demo/apps/web")
 	fs.IntVar(&o.swrIndexEvery, "swr-index-every", 0, "make every `n`-th tag of demo/apps/web a multi-platform index (0: none)")
+	fs.IntVar(&o.swrRepos, "swr-repos", 0, "`number` of extra SWR repositories demo/load/r00, r01, ... of 50 tags each (for make bench)")
+	fs.IntVar(&o.throttleEvery, "throttle-every", 0, "answer every `n`-th request to the clouds with their throttling (HTTP 429; UHub RetCode 153); 0: never")
 	fs.DurationVar(&o.latency, "latency", 0, "`delay` added to every answer of the clouds, to model a distant service (e.g. 20ms)")
 	fs.Usage = func() {
 		out := fs.Output()
@@ -80,7 +83,11 @@ func main() {
 func run(ctx context.Context, o options, out io.Writer, ready func(url string)) error {
 	fc := fakecloud.New()
 	fc.SetLatency(o.latency)
+	fc.ThrottleEvery(o.throttleEvery)
 	fakecloud.SeedDemo(fc, o.swrTags, o.swrIndexEvery)
+	for i := range o.swrRepos {
+		fc.SWR.GenerateTags("demo", fmt.Sprintf("load/r%02d", i), 50)
+	}
 
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", o.addr)
