@@ -119,11 +119,18 @@ func (c *Client) send(ctx context.Context, call, method, base, path string, quer
 		}
 		sign.Sign(req, body, c.cfg.AccessKey, c.cfg.SecretKey, c.cfg.Now())
 	}
-	// Every call is a read: the same one in flight for another data source
-	// is shared (the project header changes the answer, so it counts).
-	who := transport.Key{Cloud: CloudName, Credentials: []string{
-		c.cfg.AccessKey, c.cfg.SecretKey, c.cfg.SecurityToken, c.cfg.AuthToken, req.Header.Get("X-Project-Id")}}
-	resp, err := c.cfg.HTTP.DoShared(ctx, who, req, nil)
+	var resp *transport.Response
+	if method == http.MethodGet {
+		// A read: the same one in flight for another data source is shared
+		// (the project header changes the answer, so it counts).
+		who := transport.Key{Cloud: CloudName, Credentials: []string{
+			c.cfg.AccessKey, c.cfg.SecretKey, c.cfg.SecurityToken, c.cfg.AuthToken, req.Header.Get("X-Project-Id")}}
+		resp, err = c.cfg.HTTP.DoShared(ctx, who, req, nil)
+	} else {
+		// A call that creates something (CreateSecret's login) is never
+		// shared: each caller gets a credential of its own.
+		resp, err = c.cfg.HTTP.Do(ctx, req, nil)
+	}
 	if err != nil {
 		return nil, apierror.FromTransport(CloudName, call, err)
 	}
