@@ -59,7 +59,7 @@ type wireTag struct {
 	DomainID     string       `json:"domain_id"`
 	Scanned      bool         `json:"scanned"`
 	TagType      int64        `json:"tag_type"`
-	Manifest     string       `json:"manifest"`
+	Manifest     manifestText `json:"manifest"`
 }
 
 // tag is the decoded tag, classified by its name and manifest; the
@@ -70,10 +70,10 @@ func (w *wireTag) tag(withManifest bool) Tag {
 		Schema: w.Schema, Path: w.Path, InternalPath: w.InternalPath,
 		Size: w.Size, IsTrusted: w.IsTrusted, Created: w.Created.Time, Updated: w.Updated.Time,
 		Deleted: w.Deleted.Time, DomainID: w.DomainID, Scanned: w.Scanned, TagType: w.TagType,
-		Info: tagkind.Classify(w.Tag, []byte(w.Manifest)),
+		Info: tagkind.Classify(w.Tag, w.Manifest.buf),
 	}
 	if withManifest {
-		t.Manifest = w.Manifest
+		t.Manifest = string(w.Manifest.buf)
 	}
 	return t
 }
@@ -89,8 +89,11 @@ func DecodeTags(body []byte, withManifest bool, dst []Tag) ([]Tag, error) {
 	if d, ok := tok.(json.Delim); !ok || d != '[' {
 		return dst, fmt.Errorf("tag list is not a JSON array (starts with %v)", tok)
 	}
+	var w wireTag
 	for dec.More() {
-		var w wireTag
+		// Each tag decodes into a zero wireTag but for the buffer its
+		// manifest is unescaped into, which the next tag reuses.
+		w = wireTag{Manifest: manifestText{buf: w.Manifest.buf[:0]}}
 		if err := dec.Decode(&w); err != nil {
 			return dst, fmt.Errorf("tag %d: %w", len(dst), err)
 		}

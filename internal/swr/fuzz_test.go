@@ -1,6 +1,7 @@
 package swr
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -261,6 +262,29 @@ func FuzzDecodeProjects(f *testing.F) {
 		}
 		if !json.Valid(body) {
 			t.Fatalf("decodeProjects accepted %q, which is not JSON", body)
+		}
+	})
+}
+
+// FuzzAppendUnquoted: a tag's manifest is unescaped exactly as
+// encoding/json unescapes a string, onto what the buffer held.
+func FuzzAppendUnquoted(f *testing.F) {
+	for _, s := range []string{
+		``, `plain`, `{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\"}`,
+		`\/\\\"\b\f\n\r\t`, `\u0022\u005c\u00e9\u20ac`, `\ud83d\ude00`, `\ud800`, `\udc00\ud800`, `\ud800\u0041`, `\ud800\ud800\udc00`,
+		`\uDFFF`, `\u12`, `\u12zz`, `\x`, `\'`, `\`, "caf\xc3\xa9", "\xff\xfe", "\xed\xa0\x80", "\xf4\x90\x80\x80", "a\xc3",
+		"tab\there", "nl\nhere", `quote"here`, "\x7f\u2028",
+	} {
+		f.Add([]byte(`"`+s+`"`), []byte("kept"))
+	}
+	f.Fuzz(func(t *testing.T, lit, prefix []byte) {
+		got, ok := appendUnquoted(bytes.Clone(prefix), lit)
+		var want string
+		if err := json.Unmarshal(lit, &want); err != nil || len(lit) == 0 || lit[0] != '"' {
+			return // not a string literal: encoding/json never hands one over
+		}
+		if !ok || string(got) != string(prefix)+want {
+			t.Fatalf("appendUnquoted(%q, %q) = %q, %v; encoding/json reads %q", prefix, lit, got, ok, want)
 		}
 	})
 }

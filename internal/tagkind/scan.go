@@ -166,7 +166,7 @@ func (s *scanner) member(first bool) (key []byte, ok bool) {
 		s.syntaxError()
 		return nil, false
 	}
-	key = s.str()
+	key = s.text()
 	s.ws()
 	if s.peek() != ':' {
 		s.syntaxError()
@@ -197,38 +197,30 @@ func (s *scanner) element(first bool) bool {
 	return !s.fail
 }
 
-// str reads a string and returns its value. Strings without an escape and
-// valid UTF-8 (nearly all of them) are returned in place; the others are
-// unescaped by encoding/json, so that they read exactly as it reads them.
-func (s *scanner) str() []byte {
+// str reads a string and returns it as written, quotes included, and
+// whether it is plain: without an escape, and UTF-8. The value of a plain
+// string is the bytes between its quotes.
+func (s *scanner) str() (lit []byte, plain bool) {
 	start := s.pos
 	i := start + 1
 	plain, ascii := true, true
 	for {
 		if i >= len(s.data) {
 			s.syntaxError()
-			return nil
+			return nil, false
 		}
 		c := s.data[i]
 		switch {
 		case c == '"':
 			s.pos = i + 1
-			v := s.data[start+1 : i]
-			if plain && (ascii || utf8.Valid(v)) {
-				return v
-			}
-			var u string
-			if json.Unmarshal(s.data[start:i+1], &u) != nil {
-				s.syntaxError()
-				return nil
-			}
-			return []byte(u)
+			lit = s.data[start:s.pos]
+			return lit, plain && (ascii || utf8.Valid(lit))
 		case c == '\\':
 			plain = false
 			i++
 			if i >= len(s.data) {
 				s.syntaxError()
-				return nil
+				return nil, false
 			}
 			switch s.data[i] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
@@ -236,16 +228,16 @@ func (s *scanner) str() []byte {
 			case 'u':
 				if i+4 >= len(s.data) || !isHex(s.data[i+1]) || !isHex(s.data[i+2]) || !isHex(s.data[i+3]) || !isHex(s.data[i+4]) {
 					s.syntaxError()
-					return nil
+					return nil, false
 				}
 				i += 5
 			default:
 				s.syntaxError()
-				return nil
+				return nil, false
 			}
 		case c < 0x20:
 			s.syntaxError()
-			return nil
+			return nil, false
 		case c >= utf8.RuneSelf:
 			ascii = false
 			i++
@@ -253,6 +245,25 @@ func (s *scanner) str() []byte {
 			i++
 		}
 	}
+}
+
+// text reads a string and returns its value. Plain strings (nearly all)
+// are returned in place; the others are unescaped by encoding/json, so
+// that they read exactly as it reads them.
+func (s *scanner) text() []byte {
+	lit, plain := s.str()
+	if s.fail {
+		return nil
+	}
+	if plain {
+		return lit[1 : len(lit)-1]
+	}
+	var v string
+	if json.Unmarshal(lit, &v) != nil {
+		s.syntaxError()
+		return nil
+	}
+	return []byte(v)
 }
 
 func isHex(c byte) bool {
@@ -361,7 +372,7 @@ func (s *scanner) stringInto(dst *[]byte) {
 		s.skip()
 		return
 	}
-	if v := s.str(); !s.fail {
+	if v := s.text(); !s.fail {
 		*dst = v
 	}
 }

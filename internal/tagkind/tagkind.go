@@ -169,19 +169,20 @@ func (m *wireManifest) configType() []byte {
 	return m.configMediaType
 }
 
-// kind applies rules 2 to 7 to a manifest.
+// kind applies rules 2 to 7 to a manifest. (Media types stay []byte and
+// are compared as string(b) == constant, which does not allocate.)
 func (m *wireManifest) kind() Kind {
-	configType := string(m.configType())
+	configType := m.configType()
 	// 2. An OCI 1.1 referrer or artifact, by its artifact type.
 	if m.subject || len(m.artifactType) > 0 {
-		t := string(m.artifactType)
-		if t == "" {
+		t := m.artifactType
+		if len(t) == 0 {
 			t = configType
 		}
-		return byArtifactType(t)
+		return byArtifactType(string(t))
 	}
 	// 3. A Helm chart.
-	if configType == mediaTypeHelmConfig {
+	if string(configType) == mediaTypeHelmConfig {
 		return HelmChart
 	}
 	// 4. cosign's signatures and attestations as image manifests.
@@ -197,7 +198,7 @@ func (m *wireManifest) kind() Kind {
 	}
 	// 6. An image manifest.
 	switch {
-	case configType == ocispec.MediaTypeImageConfig || configType == mediaTypeDockerImageConfig:
+	case isImageConfig(configType):
 		return Image
 	case m.schemaVersion == 1 && m.fsLayers:
 		return Image
@@ -207,6 +208,10 @@ func (m *wireManifest) kind() Kind {
 		return Artifact
 	}
 	return Unknown
+}
+
+func isImageConfig(mediaType []byte) bool {
+	return string(mediaType) == ocispec.MediaTypeImageConfig || string(mediaType) == mediaTypeDockerImageConfig
 }
 
 // byArtifactType is rule 2's mapping of an artifact (or config) media type.
@@ -229,16 +234,16 @@ func byLayers(layers [][]byte) (Kind, bool) {
 	if len(layers) == 0 {
 		return "", false
 	}
-	first := string(layers[0])
-	if first != mediaTypeCosignSimpleSign && first != mediaTypeDSSE {
+	first := layers[0]
+	if string(first) != mediaTypeCosignSimpleSign && string(first) != mediaTypeDSSE {
 		return "", false
 	}
 	for _, l := range layers[1:] {
-		if string(l) != first {
+		if string(l) != string(first) {
 			return "", false
 		}
 	}
-	if first == mediaTypeDSSE {
+	if string(first) == mediaTypeDSSE {
 		return Attestation, true
 	}
 	return Signature, true
@@ -295,12 +300,10 @@ func (m *wireManifest) artifactTypeOf() string {
 	if len(m.artifactType) > 0 {
 		return intern(m.artifactType)
 	}
-	switch t := string(m.configType()); t {
-	case ocispec.MediaTypeImageConfig, mediaTypeDockerImageConfig:
-		return ""
-	default:
-		return intern(m.configType())
+	if t := m.configType(); !isImageConfig(t) {
+		return intern(t)
 	}
+	return ""
 }
 
 // platforms lists the entries of an index a machine can pull: every
