@@ -1,11 +1,9 @@
 package swr
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -13,6 +11,7 @@ import (
 	"github.com/registry-tools/terraform-provider-registry/internal/apierror"
 	"github.com/registry-tools/terraform-provider-registry/internal/apitime"
 	"github.com/registry-tools/terraform-provider-registry/internal/tagkind"
+	"github.com/registry-tools/terraform-provider-registry/internal/tagkind/jsonscan"
 	"github.com/registry-tools/terraform-provider-registry/internal/transport"
 )
 
@@ -78,39 +77,182 @@ func (w *wireTag) tag(withManifest bool) Tag {
 	return t
 }
 
-// DecodeTags reads a page: a JSON array of tags, element by element, and
-// appends them to dst. Anything but a complete array is an error.
+// DecodeTags reads a page: a JSON array of tags, and appends them to dst.
+// Anything but a complete array is an error. It reads the page in one
+// pass (jsonscan) and decodes each tag as encoding/json's Decoder would
+// decode it into a wireTag, error for error (FuzzDecodeTagsMatchesReference
+// holds it to that): keys match fields as encoding/json matches them, null
+// leaves a field as it was, and a value of the wrong type is an error.
 func DecodeTags(body []byte, withManifest bool, dst []Tag) ([]Tag, error) {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	tok, err := dec.Token()
-	if err != nil {
-		return dst, fmt.Errorf("tag list: %w", err)
+	var s jsonscan.Scanner
+	s.Reset(body)
+	s.WS()
+	if s.AtEnd() {
+		return dst, errors.New("tag list: empty answer")
 	}
-	if d, ok := tok.(json.Delim); !ok || d != '[' {
-		return dst, fmt.Errorf("tag list is not a JSON array (starts with %v)", tok)
+	if s.Peek() != '[' {
+		return dst, fmt.Errorf("tag list is not a JSON array (starts with %q)", apierror.Snippet(body))
 	}
+	// The array is not entered: encoding/json's Decoder counts the
+	// nesting of each tag from the tag.
+	s.Consume('[')
 	var w wireTag
-	for dec.More() {
+	for first := true; s.Element(first); first = false {
 		// Each tag decodes into a zero wireTag but for the buffer its
 		// manifest is unescaped into, which the next tag reuses.
 		w = wireTag{Manifest: manifestText{buf: w.Manifest.buf[:0]}}
-		if err := dec.Decode(&w); err != nil {
+		if err := w.decode(&s); err != nil {
 			return dst, fmt.Errorf("tag %d: %w", len(dst), err)
+		}
+		if s.Failed() {
+			break
 		}
 		dst = append(dst, w.tag(withManifest))
 	}
-	if _, err := dec.Token(); err != nil {
-		return dst, fmt.Errorf("tag list: %w", err)
+	if s.Failed() {
+		return dst, fmt.Errorf("tag list: not JSON (at byte %d of %d)", s.FailedAt(), len(body))
 	}
-	if dec.More() {
-		return dst, errors.New("tag list: data after the array")
-	}
-	// Only the end of the input may follow. More does not report a stray
-	// ']' or '}', and Token fails on those with a syntax error, not io.EOF.
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+	s.WS()
+	if !s.AtEnd() {
 		return dst, errors.New("tag list: data after the array")
 	}
 	return dst, nil
+}
+
+// decode reads one tag, an object (or null, which leaves w as it is), from
+// s. A syntax error is left for the caller to find in s.
+func (w *wireTag) decode(s *jsonscan.Scanner) error {
+	switch s.Peek() {
+	case 'n':
+		s.Literal("null")
+		return nil
+	case '{':
+	default:
+		if s.Skip(); s.Failed() {
+			return nil
+		}
+		return errors.New("not a JSON object")
+	}
+	s.Enter()
+	defer s.Leave()
+	for first := true; ; first = false {
+		key, ok := s.Member(first)
+		if !ok {
+			return nil
+		}
+		var err error
+		switch {
+		case jsonscan.KeyIs(key, "id"):
+			err = decodeInt(s, &w.ID)
+		case jsonscan.KeyIs(key, "repo_id"):
+			err = decodeInt(s, &w.RepoID)
+		case jsonscan.KeyIs(key, "Tag"):
+			err = decodeString(s, &w.Tag)
+		case jsonscan.KeyIs(key, "image_id"):
+			err = decodeString(s, &w.ImageID)
+		case jsonscan.KeyIs(key, "digest"):
+			err = decodeString(s, &w.Digest)
+		case jsonscan.KeyIs(key, "schema"):
+			err = decodeInt(s, &w.Schema)
+		case jsonscan.KeyIs(key, "path"):
+			err = decodeString(s, &w.Path)
+		case jsonscan.KeyIs(key, "internal_path"):
+			err = decodeString(s, &w.InternalPath)
+		case jsonscan.KeyIs(key, "size"):
+			err = decodeInt(s, &w.Size)
+		case jsonscan.KeyIs(key, "is_trusted"):
+			err = decodeBool(s, &w.IsTrusted)
+		case jsonscan.KeyIs(key, "created"):
+			err = decodeUnmarshaler(s, &w.Created)
+		case jsonscan.KeyIs(key, "updated"):
+			err = decodeUnmarshaler(s, &w.Updated)
+		case jsonscan.KeyIs(key, "deleted"):
+			err = decodeUnmarshaler(s, &w.Deleted)
+		case jsonscan.KeyIs(key, "domain_id"):
+			err = decodeString(s, &w.DomainID)
+		case jsonscan.KeyIs(key, "scanned"):
+			err = decodeBool(s, &w.Scanned)
+		case jsonscan.KeyIs(key, "tag_type"):
+			err = decodeInt(s, &w.TagType)
+		case jsonscan.KeyIs(key, "manifest"):
+			err = decodeUnmarshaler(s, &w.Manifest)
+		default:
+			s.Skip()
+		}
+		if err != nil {
+			return fmt.Errorf("%q: %w", key, err)
+		}
+	}
+}
+
+// decodeInt reads an int64 field: an integer in range sets it, null leaves
+// it, anything else is an error.
+func decodeInt(s *jsonscan.Scanner, dst *int64) error {
+	switch c := s.Peek(); {
+	case c == 'n':
+		s.Literal("null")
+		return nil
+	case c == '-' || '0' <= c && c <= '9':
+		lit := s.Number()
+		if s.Failed() {
+			return nil
+		}
+		n, ok := jsonscan.ParseInt(lit)
+		if !ok {
+			return fmt.Errorf("%s is not an integer", lit)
+		}
+		*dst = n
+		return nil
+	}
+	return notA(s, "an integer")
+}
+
+// decodeString reads a string field: a string sets it, null leaves it,
+// anything else is an error.
+func decodeString(s *jsonscan.Scanner, dst *string) error {
+	switch s.Peek() {
+	case 'n':
+		s.Literal("null")
+		return nil
+	case '"':
+		if v := s.Text(); !s.Failed() {
+			*dst = string(v)
+		}
+		return nil
+	}
+	return notA(s, "a string")
+}
+
+// decodeBool reads a bool field: true or false sets it, null leaves it,
+// anything else is an error.
+func decodeBool(s *jsonscan.Scanner, dst *bool) error {
+	if s.Null() {
+		return nil
+	}
+	if v, ok := s.Bool(); ok {
+		*dst = v
+		return nil
+	}
+	return notA(s, "true or false")
+}
+
+// decodeUnmarshaler hands a field's value, null included, to the field's
+// own UnmarshalJSON, as encoding/json does.
+func decodeUnmarshaler(s *jsonscan.Scanner, dst json.Unmarshaler) error {
+	raw := s.Raw()
+	if s.Failed() {
+		return nil
+	}
+	return dst.UnmarshalJSON(raw)
+}
+
+// notA reads a value of the wrong type, and is the error that says so
+// (none when the value is not JSON either: that is the caller's to find).
+func notA(s *jsonscan.Scanner, want string) error {
+	if s.Skip(); s.Failed() {
+		return nil
+	}
+	return fmt.Errorf("not %s", want)
 }
 
 // DecodeTag reads ShowRepoTag's answer: one tag object and nothing after

@@ -1,15 +1,15 @@
 package tagkind
 
 import (
-	"encoding/json"
-	"strings"
 	"sync"
-	"unicode/utf8"
+
+	"github.com/registry-tools/terraform-provider-registry/internal/tagkind/jsonscan"
 )
 
-// This file reads a manifest: one pass over its JSON that validates all of
-// it and keeps only what the rules read, without encoding/json's second
-// (validating) pass, its reflection, or an allocation per field. What it
+// This file reads a manifest: one pass over its JSON (with jsonscan) that
+// validates all of it and keeps only what the rules read, without
+// encoding/json's second (validating) pass, its reflection, or an
+// allocation per field. What it
 // keeps is exactly what encoding/json, decoding into the structs the
 // classifier was first written on (reference_test.go), would leave in
 // them; FuzzClassifyMatchesReference holds it to that. In particular:
@@ -26,11 +26,7 @@ import (
 //     decodes its elements into those already there (even ones an earlier,
 //     longer array left past the end of a shorter one).
 //   - Strings are unescaped as encoding/json does (invalid UTF-8 and lone
-//     surrogates become U+FFFD): by encoding/json itself, on the rare
-//     string that has an escape or a byte that is not UTF-8.
-
-// maxDepth is encoding/json's limit on nesting; deeper is a syntax error.
-const maxDepth = 10000
+//     surrogates become U+FFFD).
 
 // entry is what the rules read of one entry of an index's "manifests"
 // (image-spec's Descriptor and Platform).
@@ -65,11 +61,8 @@ type wireManifest struct {
 // scanner reads one manifest; scanners are pooled so that the slices of
 // their manifest are reused.
 type scanner struct {
-	data  []byte
-	pos   int
-	depth int
-	fail  bool // a syntax error: the manifest is not JSON
-	m     wireManifest
+	jsonscan.Scanner
+	m wireManifest
 }
 
 var scanners = sync.Pool{New: func() any { return new(scanner) }}
@@ -79,300 +72,39 @@ var scanners = sync.Pool{New: func() any { return new(scanner) }}
 // release.
 func parse(data []byte) (s *scanner, ok bool) {
 	s = scanners.Get().(*scanner)
-	s.data, s.pos, s.depth, s.fail = data, 0, 0, false
+	s.Reset(data)
 	s.m = wireManifest{layers: s.m.layers[:0], entries: s.m.entries[:0]}
-	s.ws()
-	if s.pos >= len(s.data) || s.data[s.pos] != '{' {
+	s.WS()
+	if s.Peek() != '{' {
 		// Not an object: whether or not it is JSON, there is nothing
 		// to read.
 		return s, false
 	}
 	s.topLevel()
-	s.ws()
-	if s.pos != len(s.data) {
-		s.syntaxError()
+	s.WS()
+	if !s.AtEnd() {
+		s.Fail()
 	}
-	return s, !s.fail
+	return s, !s.Failed()
 }
 
 // release returns s to the pool, dropping what it holds of the manifest.
 func (s *scanner) release() {
 	clear(s.m.layers[:cap(s.m.layers)])
 	clear(s.m.entries[:cap(s.m.entries)])
-	s.data = nil
+	s.Reset(nil)
 	s.m = wireManifest{layers: s.m.layers[:0], entries: s.m.entries[:0]}
 	scanners.Put(s)
-}
-
-// syntaxError marks the manifest as not JSON and stops the scan: every
-// loop below ends at the end of the data.
-func (s *scanner) syntaxError() {
-	s.fail = true
-	s.pos = len(s.data)
-}
-
-// ws skips JSON whitespace.
-func (s *scanner) ws() {
-	for s.pos < len(s.data) {
-		switch s.data[s.pos] {
-		case ' ', '\t', '\n', '\r':
-			s.pos++
-		default:
-			return
-		}
-	}
-}
-
-// peek is the byte at the start of the next value, 0 at the end.
-func (s *scanner) peek() byte {
-	if s.pos < len(s.data) {
-		return s.data[s.pos]
-	}
-	return 0
-}
-
-// enter consumes the '{' or '[' of an object or array; leave is called
-// after its end.
-func (s *scanner) enter() {
-	s.pos++
-	s.depth++
-	if s.depth > maxDepth {
-		s.syntaxError()
-	}
-}
-
-func (s *scanner) leave() { s.depth-- }
-
-// member reads the next member of the object being read, up to its value:
-// its key (unescaped), and true; or false after the closing '}' or on a
-// syntax error. first is true for the first call on an object.
-func (s *scanner) member(first bool) (key []byte, ok bool) {
-	s.ws()
-	c := s.peek()
-	if c == '}' {
-		s.pos++
-		return nil, false
-	}
-	if !first {
-		if c != ',' {
-			s.syntaxError()
-			return nil, false
-		}
-		s.pos++
-		s.ws()
-		c = s.peek()
-	}
-	if c != '"' {
-		s.syntaxError()
-		return nil, false
-	}
-	key = s.text()
-	s.ws()
-	if s.peek() != ':' {
-		s.syntaxError()
-		return nil, false
-	}
-	s.pos++
-	s.ws()
-	return key, !s.fail
-}
-
-// element moves to the next element of the array being read: true at its
-// value, false after the closing ']' or on a syntax error.
-func (s *scanner) element(first bool) bool {
-	s.ws()
-	c := s.peek()
-	if c == ']' {
-		s.pos++
-		return false
-	}
-	if !first {
-		if c != ',' {
-			s.syntaxError()
-			return false
-		}
-		s.pos++
-		s.ws()
-	}
-	return !s.fail
-}
-
-// str reads a string and returns it as written, quotes included, and
-// whether it is plain: without an escape, and UTF-8. The value of a plain
-// string is the bytes between its quotes.
-func (s *scanner) str() (lit []byte, plain bool) {
-	start := s.pos
-	i := start + 1
-	plain, ascii := true, true
-	for {
-		if i >= len(s.data) {
-			s.syntaxError()
-			return nil, false
-		}
-		c := s.data[i]
-		switch {
-		case c == '"':
-			s.pos = i + 1
-			lit = s.data[start:s.pos]
-			return lit, plain && (ascii || utf8.Valid(lit))
-		case c == '\\':
-			plain = false
-			i++
-			if i >= len(s.data) {
-				s.syntaxError()
-				return nil, false
-			}
-			switch s.data[i] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-				i++
-			case 'u':
-				if i+4 >= len(s.data) || !isHex(s.data[i+1]) || !isHex(s.data[i+2]) || !isHex(s.data[i+3]) || !isHex(s.data[i+4]) {
-					s.syntaxError()
-					return nil, false
-				}
-				i += 5
-			default:
-				s.syntaxError()
-				return nil, false
-			}
-		case c < 0x20:
-			s.syntaxError()
-			return nil, false
-		case c >= utf8.RuneSelf:
-			ascii = false
-			i++
-		default:
-			i++
-		}
-	}
-}
-
-// text reads a string and returns its value. Plain strings (nearly all)
-// are returned in place; the others are unescaped by encoding/json, so
-// that they read exactly as it reads them.
-func (s *scanner) text() []byte {
-	lit, plain := s.str()
-	if s.fail {
-		return nil
-	}
-	if plain {
-		return lit[1 : len(lit)-1]
-	}
-	var v string
-	if json.Unmarshal(lit, &v) != nil {
-		s.syntaxError()
-		return nil
-	}
-	return []byte(v)
-}
-
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
-
-// number reads a number and returns it as written.
-func (s *scanner) number() []byte {
-	start, d := s.pos, s.data
-	i := start
-	if i < len(d) && d[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(d) && d[i] == '0':
-		i++
-	case i < len(d) && '1' <= d[i] && d[i] <= '9':
-		i = digits(d, i)
-	default:
-		s.syntaxError()
-		return nil
-	}
-	if i < len(d) && d[i] == '.' {
-		if i++; i >= len(d) || d[i] < '0' || d[i] > '9' {
-			s.syntaxError()
-			return nil
-		}
-		i = digits(d, i)
-	}
-	if i < len(d) && (d[i] == 'e' || d[i] == 'E') {
-		i++
-		if i < len(d) && (d[i] == '+' || d[i] == '-') {
-			i++
-		}
-		if i >= len(d) || d[i] < '0' || d[i] > '9' {
-			s.syntaxError()
-			return nil
-		}
-		i = digits(d, i)
-	}
-	s.pos = i
-	return d[start:i]
-}
-
-func digits(d []byte, i int) int {
-	for i < len(d) && '0' <= d[i] && d[i] <= '9' {
-		i++
-	}
-	return i
-}
-
-// literal reads true, false or null.
-func (s *scanner) literal(word string) {
-	end := s.pos + len(word)
-	if end > len(s.data) || string(s.data[s.pos:end]) != word {
-		s.syntaxError()
-		return
-	}
-	s.pos = end
-}
-
-// skip reads a value of any type, only to check that it is JSON.
-func (s *scanner) skip() {
-	switch s.peek() {
-	case '{':
-		s.enter()
-		for first := true; ; first = false {
-			if _, ok := s.member(first); !ok {
-				break
-			}
-			s.skip()
-		}
-		s.leave()
-	case '[':
-		s.enter()
-		for first := true; s.element(first); first = false {
-			s.skip()
-		}
-		s.leave()
-	case '"':
-		s.str()
-	case 't':
-		s.literal("true")
-	case 'f':
-		s.literal("false")
-	case 'n':
-		s.literal("null")
-	default:
-		s.number()
-	}
-}
-
-// isNull reads the value if it is null.
-func (s *scanner) isNull() bool {
-	if s.peek() != 'n' {
-		return false
-	}
-	s.literal("null")
-	return true
 }
 
 // stringInto reads a value into a string field: a string sets it; any
 // other value leaves it as it was.
 func (s *scanner) stringInto(dst *[]byte) {
-	if s.peek() != '"' {
-		s.skip()
+	if s.Peek() != '"' {
+		s.Skip()
 		return
 	}
-	if v := s.text(); !s.fail {
+	if v := s.Text(); !s.Failed() {
 		*dst = v
 	}
 }
@@ -381,115 +113,61 @@ func (s *scanner) stringInto(dst *[]byte) {
 // (not 2.0, not 1e2, as strconv.ParseInt, which encoding/json uses); any
 // other value leaves it as it was.
 func (s *scanner) intInto(dst *int64) {
-	if c := s.peek(); c != '-' && (c < '0' || c > '9') {
-		s.skip()
+	if c := s.Peek(); c != '-' && (c < '0' || c > '9') {
+		s.Skip()
 		return
 	}
-	if n, ok := parseInt(s.number()); ok {
+	if n, ok := jsonscan.ParseInt(s.Number()); ok {
 		*dst = n
 	}
-}
-
-// parseInt reads a JSON number that is an integer in int64's range.
-func parseInt(b []byte) (int64, bool) {
-	neg := len(b) > 0 && b[0] == '-'
-	if neg {
-		b = b[1:]
-	}
-	// JSON has no leading zeros, and int64 no more than 19 digits: 19
-	// digits cannot overflow a uint64.
-	if len(b) == 0 || len(b) > 19 {
-		return 0, false
-	}
-	var u uint64
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		u = u*10 + uint64(c-'0')
-	}
-	switch {
-	case neg && u <= 1<<63:
-		return int64(-u), true // two's complement: -(1<<63) is MinInt64
-	case !neg && u < 1<<63:
-		return int64(u), true
-	}
-	return 0, false
-}
-
-// is says whether key names the field name, as encoding/json matches
-// them: equal, else equal under Unicode case folding. A key of ASCII
-// letters only folds to a name of another length when it has a non-ASCII
-// rune (K, ſ: at most 3 bytes for one), so a length mismatch rules most
-// keys out at once.
-func is(key []byte, name string) bool {
-	if string(key) == name {
-		return true
-	}
-	if len(key) > 3*len(name) {
-		return false
-	}
-	if len(key) != len(name) {
-		ascii := true
-		for _, c := range key {
-			if c >= utf8.RuneSelf {
-				ascii = false
-				break
-			}
-		}
-		if ascii {
-			return false
-		}
-	}
-	return strings.EqualFold(string(key), name)
 }
 
 // topLevel reads the manifest object.
 func (s *scanner) topLevel() {
 	m := &s.m
-	s.enter()
+	s.Enter()
 	for first := true; ; first = false {
-		key, ok := s.member(first)
+		key, ok := s.Member(first)
 		if !ok {
 			break
 		}
 		switch {
-		case is(key, "schemaVersion"):
+		case jsonscan.KeyIs(key, "schemaVersion"):
 			s.intInto(&m.schemaVersion)
-		case is(key, "mediaType"):
+		case jsonscan.KeyIs(key, "mediaType"):
 			s.stringInto(&m.mediaType)
-		case is(key, "artifactType"):
+		case jsonscan.KeyIs(key, "artifactType"):
 			s.stringInto(&m.artifactType)
-		case is(key, "config"):
+		case jsonscan.KeyIs(key, "config"):
 			s.config()
-		case is(key, "layers"):
+		case jsonscan.KeyIs(key, "layers"):
 			s.layers()
-		case is(key, "manifests"):
+		case jsonscan.KeyIs(key, "manifests"):
 			s.manifests()
-		case is(key, "subject"):
+		case jsonscan.KeyIs(key, "subject"):
 			// A json.RawMessage: the last value given, null or not.
-			m.subject = !s.isNull()
+			m.subject = !s.Null()
 			if m.subject {
-				s.skip()
+				s.Skip()
 			}
-		case is(key, "fsLayers"):
+		case jsonscan.KeyIs(key, "fsLayers"):
 			m.fsLayers = true // a json.RawMessage, never empty once given
-			s.skip()
-		case is(key, "signatures"):
+			s.Skip()
+		case jsonscan.KeyIs(key, "signatures"):
 			m.signatures = true
-			s.skip()
+			s.Skip()
 		default:
-			s.skip()
+			s.Skip()
 		}
 	}
-	s.leave()
+	s.Leave()
 }
 
 // config reads "config", a pointer to a descriptor: null clears it; any
 // other value makes it present, and an object sets its fields.
 func (s *scanner) config() {
 	m := &s.m
-	if s.isNull() {
+	if s.Null() {
 		m.hasConfig, m.configMediaType = false, nil
 		return
 	}
@@ -500,139 +178,139 @@ func (s *scanner) config() {
 // descriptor reads a config or layer descriptor, of which the rules read
 // the media type; a value other than an object leaves it as it was.
 func (s *scanner) descriptor(mediaType *[]byte) {
-	if s.peek() != '{' {
-		s.skip()
+	if s.Peek() != '{' {
+		s.Skip()
 		return
 	}
-	s.enter()
+	s.Enter()
 	for first := true; ; first = false {
-		key, ok := s.member(first)
+		key, ok := s.Member(first)
 		if !ok {
 			break
 		}
-		if is(key, "mediaType") {
+		if jsonscan.KeyIs(key, "mediaType") {
 			s.stringInto(mediaType)
 		} else {
-			s.skip()
+			s.Skip()
 		}
 	}
-	s.leave()
+	s.Leave()
 }
 
 // layers reads "layers", a slice of descriptors.
 func (s *scanner) layers() {
 	m := &s.m
-	switch s.peek() {
+	switch s.Peek() {
 	case 'n':
-		s.literal("null")
+		s.Literal("null")
 		m.layers, m.nLayers = m.layers[:0], 0
 	case '[':
-		s.enter()
+		s.Enter()
 		i := 0
-		for first := true; s.element(first); first = false {
+		for first := true; s.Element(first); first = false {
 			if i == len(m.layers) {
 				m.layers = append(m.layers, nil)
 			}
 			s.descriptor(&m.layers[i])
 			i++
 		}
-		s.leave()
+		s.Leave()
 		if i == 0 {
 			m.layers = m.layers[:0] // encoding/json makes a new, empty slice
 		}
 		m.nLayers = i
 	default:
-		s.skip()
+		s.Skip()
 	}
 }
 
 // manifests reads "manifests", a slice of image-spec Descriptors.
 func (s *scanner) manifests() {
 	m := &s.m
-	switch s.peek() {
+	switch s.Peek() {
 	case 'n':
-		s.literal("null")
+		s.Literal("null")
 		m.entries, m.nEntries, m.hasManifests = m.entries[:0], 0, false
 	case '[':
-		s.enter()
+		s.Enter()
 		i := 0
-		for first := true; s.element(first); first = false {
+		for first := true; s.Element(first); first = false {
 			if i == len(m.entries) {
 				m.entries = append(m.entries, entry{})
 			}
 			s.entry(&m.entries[i])
 			i++
 		}
-		s.leave()
+		s.Leave()
 		if i == 0 {
 			m.entries = m.entries[:0]
 		}
 		m.nEntries, m.hasManifests = i, true
 	default:
-		s.skip()
+		s.Skip()
 	}
 }
 
 // entry reads one entry of an index; a value other than an object leaves
 // it as it was.
 func (s *scanner) entry(e *entry) {
-	if s.peek() != '{' {
-		s.skip()
+	if s.Peek() != '{' {
+		s.Skip()
 		return
 	}
-	s.enter()
+	s.Enter()
 	for first := true; ; first = false {
-		key, ok := s.member(first)
+		key, ok := s.Member(first)
 		if !ok {
 			break
 		}
 		switch {
-		case is(key, "mediaType"):
+		case jsonscan.KeyIs(key, "mediaType"):
 			s.stringInto(&e.mediaType)
-		case is(key, "digest"):
+		case jsonscan.KeyIs(key, "digest"):
 			s.stringInto(&e.digest)
-		case is(key, "platform"):
+		case jsonscan.KeyIs(key, "platform"):
 			s.platform(e)
-		case is(key, "annotations"):
+		case jsonscan.KeyIs(key, "annotations"):
 			s.annotations(e)
 		default:
-			s.skip()
+			s.Skip()
 		}
 	}
-	s.leave()
+	s.Leave()
 }
 
 // platform reads an entry's platform, a pointer to a Platform: null clears
 // it; an object sets the fields it has. (A platform present but empty
 // lists as one that is absent, so presence is not kept.)
 func (s *scanner) platform(e *entry) {
-	switch s.peek() {
+	switch s.Peek() {
 	case 'n':
-		s.literal("null")
+		s.Literal("null")
 		e.os, e.arch, e.variant, e.osVersion = nil, nil, nil, nil
 	case '{':
-		s.enter()
+		s.Enter()
 		for first := true; ; first = false {
-			key, ok := s.member(first)
+			key, ok := s.Member(first)
 			if !ok {
 				break
 			}
 			switch {
-			case is(key, "os"):
+			case jsonscan.KeyIs(key, "os"):
 				s.stringInto(&e.os)
-			case is(key, "architecture"):
+			case jsonscan.KeyIs(key, "architecture"):
 				s.stringInto(&e.arch)
-			case is(key, "variant"):
+			case jsonscan.KeyIs(key, "variant"):
 				s.stringInto(&e.variant)
-			case is(key, "os.version"):
+			case jsonscan.KeyIs(key, "os.version"):
 				s.stringInto(&e.osVersion)
 			default:
-				s.skip()
+				s.Skip()
 			}
 		}
-		s.leave()
+		s.Leave()
 	default:
-		s.skip()
+		s.Skip()
 	}
 }
 
@@ -640,14 +318,14 @@ func (s *scanner) platform(e *entry) {
 // the rules read one key: null clears the map; an object sets the keys it
 // has, a value that is not a string setting its key to "".
 func (s *scanner) annotations(e *entry) {
-	switch s.peek() {
+	switch s.Peek() {
 	case 'n':
-		s.literal("null")
+		s.Literal("null")
 		e.referenceType = nil
 	case '{':
-		s.enter()
+		s.Enter()
 		for first := true; ; first = false {
-			key, ok := s.member(first)
+			key, ok := s.Member(first)
 			if !ok {
 				break
 			}
@@ -655,11 +333,11 @@ func (s *scanner) annotations(e *entry) {
 				e.referenceType = nil
 				s.stringInto(&e.referenceType)
 			} else {
-				s.skip()
+				s.Skip()
 			}
 		}
-		s.leave()
+		s.Leave()
 	default:
-		s.skip()
+		s.Skip()
 	}
 }
