@@ -122,6 +122,48 @@ func (s *scanner) intInto(dst *int64) {
 	}
 }
 
+// The fields the rules read, and their JSON names (as in the structs of
+// reference_test.go): read-only tables for jsonscan.Field. Of a Descriptor
+// and a Platform, only the fields read are listed; the others' names fold
+// to none of these.
+const (
+	mSchemaVersion = iota
+	mMediaType
+	mArtifactType
+	mConfig
+	mLayers
+	mManifests
+	mSubject
+	mFSLayers
+	mSignatures
+	nManifestFields
+)
+
+var manifestFields = [nManifestFields]string{
+	mSchemaVersion: "schemaVersion", mMediaType: "mediaType", mArtifactType: "artifactType", mConfig: "config",
+	mLayers: "layers", mManifests: "manifests", mSubject: "subject", mFSLayers: "fsLayers", mSignatures: "signatures",
+}
+
+const (
+	eMediaType = iota
+	eDigest
+	ePlatform
+	eAnnotations
+	nEntryFields
+)
+
+var entryFields = [nEntryFields]string{eMediaType: "mediaType", eDigest: "digest", ePlatform: "platform", eAnnotations: "annotations"}
+
+const (
+	pOS = iota
+	pArchitecture
+	pVariant
+	pOSVersion
+	nPlatformFields
+)
+
+var platformFields = [nPlatformFields]string{pOS: "os", pArchitecture: "architecture", pVariant: "variant", pOSVersion: "os.version"}
+
 // topLevel reads the manifest object.
 func (s *scanner) topLevel() {
 	m := &s.m
@@ -131,29 +173,29 @@ func (s *scanner) topLevel() {
 		if !ok {
 			break
 		}
-		switch {
-		case jsonscan.KeyIs(key, "schemaVersion"):
+		switch jsonscan.Field(key, manifestFields[:]) {
+		case mSchemaVersion:
 			s.intInto(&m.schemaVersion)
-		case jsonscan.KeyIs(key, "mediaType"):
+		case mMediaType:
 			s.stringInto(&m.mediaType)
-		case jsonscan.KeyIs(key, "artifactType"):
+		case mArtifactType:
 			s.stringInto(&m.artifactType)
-		case jsonscan.KeyIs(key, "config"):
+		case mConfig:
 			s.config()
-		case jsonscan.KeyIs(key, "layers"):
+		case mLayers:
 			s.layers()
-		case jsonscan.KeyIs(key, "manifests"):
+		case mManifests:
 			s.manifests()
-		case jsonscan.KeyIs(key, "subject"):
+		case mSubject:
 			// A json.RawMessage: the last value given, null or not.
 			m.subject = !s.Null()
 			if m.subject {
 				s.Skip()
 			}
-		case jsonscan.KeyIs(key, "fsLayers"):
+		case mFSLayers:
 			m.fsLayers = true // a json.RawMessage, never empty once given
 			s.Skip()
-		case jsonscan.KeyIs(key, "signatures"):
+		case mSignatures:
 			m.signatures = true
 			s.Skip()
 		default:
@@ -264,14 +306,14 @@ func (s *scanner) entry(e *entry) {
 		if !ok {
 			break
 		}
-		switch {
-		case jsonscan.KeyIs(key, "mediaType"):
+		switch jsonscan.Field(key, entryFields[:]) {
+		case eMediaType:
 			s.stringInto(&e.mediaType)
-		case jsonscan.KeyIs(key, "digest"):
+		case eDigest:
 			s.stringInto(&e.digest)
-		case jsonscan.KeyIs(key, "platform"):
+		case ePlatform:
 			s.platform(e)
-		case jsonscan.KeyIs(key, "annotations"):
+		case eAnnotations:
 			s.annotations(e)
 		default:
 			s.Skip()
@@ -295,14 +337,14 @@ func (s *scanner) platform(e *entry) {
 			if !ok {
 				break
 			}
-			switch {
-			case jsonscan.KeyIs(key, "os"):
+			switch jsonscan.Field(key, platformFields[:]) {
+			case pOS:
 				s.stringInto(&e.os)
-			case jsonscan.KeyIs(key, "architecture"):
+			case pArchitecture:
 				s.stringInto(&e.arch)
-			case jsonscan.KeyIs(key, "variant"):
+			case pVariant:
 				s.stringInto(&e.variant)
-			case jsonscan.KeyIs(key, "os.version"):
+			case pOSVersion:
 				s.stringInto(&e.osVersion)
 			default:
 				s.Skip()

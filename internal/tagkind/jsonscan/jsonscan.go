@@ -395,32 +395,36 @@ func ParseInt(lit []byte) (n int64, ok bool) {
 	return 0, false
 }
 
-// KeyIs says whether key names the field name, as encoding/json matches
-// them: equal, else equal under Unicode case folding ("MediaType", and
-// "ſchemaVersion" with a long s). A key of ASCII letters only folds to a
-// name of another length when it has a non-ASCII rune (K, ſ: at most 3
-// bytes for one), so a length mismatch rules most keys out at once.
-func KeyIs(key []byte, name string) bool {
-	if string(key) == name {
-		return true
-	}
-	if len(key) > 3*len(name) {
-		return false
-	}
-	if len(key) != len(name) {
-		ascii := true
-		for _, c := range key {
-			if c >= utf8.RuneSelf {
-				ascii = false
-				break
-			}
-		}
-		if ascii {
-			return false
+// Field is the index in names of the field key names, as encoding/json
+// matches keys to fields: the name equal to key, else one equal under
+// Unicode case folding ("MediaType", and "ſchemaVersion" with a long s);
+// -1 for none. names must be distinct under folding, as a struct's JSON
+// field names are.
+func Field(key []byte, names []string) int {
+	for i, n := range names {
+		if string(key) == n {
+			return i
 		}
 	}
-	return strings.EqualFold(string(key), name)
+	// A key of ASCII only folds to a name of its own length; one with
+	// other runes (K, ſ: at most 3 bytes for one ASCII letter) may not.
+	ascii := true
+	for _, c := range key {
+		if c >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	for i, n := range names {
+		if (len(key) == len(n) || !ascii && len(key) <= 3*len(n)) && strings.EqualFold(string(key), n) {
+			return i
+		}
+	}
+	return -1
 }
+
+// KeyIs says whether key names the field name, as Field matches them.
+func KeyIs(key []byte, name string) bool { return Field(key, []string{name}) == 0 }
 
 // AppendUnquoted appends the value of the JSON string literal lit (quotes
 // included) to dst exactly as encoding/json decodes it into a string: the

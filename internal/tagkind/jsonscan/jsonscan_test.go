@@ -94,6 +94,16 @@ func FuzzKeyIs(f *testing.F) {
 		if got := KeyIs([]byte(unquoted), "kind"); got != (v.Kind == 1) {
 			t.Errorf("KeyIs(%q, kind) = %v; encoding/json: %v", key, got, v.Kind == 1)
 		}
+		want := -1
+		switch {
+		case v.SchemaVersion == 1:
+			want = 0
+		case v.Kind == 1:
+			want = 1
+		}
+		if got := Field([]byte(unquoted), []string{"schemaVersion", "kind"}); got != want {
+			t.Errorf("Field(%q) = %d; encoding/json: %d", key, got, want)
+		}
 	})
 }
 
