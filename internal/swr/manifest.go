@@ -10,8 +10,8 @@ import (
 
 // manifestText is a tag's "manifest": a JSON string holding the manifest's
 // own JSON, escaped. It is unescaped into buf, which the decoder reuses
-// from tag to tag, so that a page of manifests costs no allocation per
-// tag; only a tag whose manifest is kept gets its own copy.
+// from tag to tag, so that unescaping a page of manifests allocates
+// nothing per tag; only a tag whose manifest is kept gets its own copy.
 type manifestText struct {
 	buf []byte
 }

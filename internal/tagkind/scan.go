@@ -67,8 +67,8 @@ type scanner struct {
 
 var scanners = sync.Pool{New: func() any { return new(scanner) }}
 
-// parse reads data, a manifest, into m. ok is false when data is not JSON
-// or not an object; m then holds nothing the rules read. m is valid until
+// parse reads data, a manifest, into s.m. ok is false when data is not JSON
+// or not an object; s.m then holds nothing the rules read. s.m is valid until
 // release.
 func parse(data []byte) (s *scanner, ok bool) {
 	s = scanners.Get().(*scanner)
