@@ -264,3 +264,47 @@ func FuzzDecodeProjects(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecodeTagsMatchesReference: DecodeTags reads any body exactly as
+// the encoding/json Decoder it replaced (reference_test.go) reads it: the
+// same tags, and an error for the same bodies, after the same tags.
+func FuzzDecodeTagsMatchesReference(f *testing.F) {
+	const tag = `{"id":1,"Tag":"v1","manifest":"{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",` +
+		`\"manifests\":[{\"digest\":\"sha256:1\",\"platform\":{\"os\":\"linux\",\"architecture\":\"arm64\"}}]}","created":"2018-07-06T06:18:55Z"}`
+	seeds := []string{
+		fuzzTagPage, `[]`, ` [ ] `, `[]]`, `[]}`, `[] []`, `[]x`, `[`, `[{"id":1}`, `[,{"id":1}]`, `[null]`, `[1]`, `["v1"]`,
+		`{"tags":[]}`, `null`, ``, `<html><body>502 Bad Gateway</body></html>`, `[{"id":"1"}]`, `[{"id":1e400}]`,
+		`[{"size":99999999999999999999}]`, `[{"created":"yesterday"}]`, `[{"created":"NaN"}]`, `[{"manifest":5}]`,
+		`[{"Tag":"\u6807\u7b7e","manifest":"\ud800"}]`, "[{\"Tag\":\"\xff\"}]",
+		`[` + tag + `,` + tag + `]`, `[` + tag + `,null,` + tag + `]`, " \t\r\n[ " + tag + " ] \n",
+		// Keys as encoding/json matches them, and keys given twice.
+		`[{"TAG":"a","ID":2,"Repo_Id":3,"ſize":4,"ſcanned":true,"IS_TRUSTED":true,"Tag_Type":1,"MANIFEST":"{}"}]`,
+		`[{"Tag":"a","tag":"b","Tag":null,"id":1,"id":null,"manifest":"{}","manifest":null,"created":1,"created":null}]`,
+		`[{"T\u0061g":"\u0076\u0031","\u0069d":7,"manifest":"{\"m\\u0065diaType\":\"x\"}"}]`,
+		// Values of the wrong type, and numbers ParseInt refuses.
+		`[{"Tag":5}]`, `[{"Tag":{}}]`, `[{"Tag":[]}]`, `[{"Tag":true}]`, `[{"id":1.0}]`, `[{"id":-0}]`, `[{"id":9223372036854775808}]`,
+		`[{"id":-9223372036854775808}]`, `[{"is_trusted":1}]`, `[{"is_trusted":"true"}]`, `[{"scanned":null}]`,
+		`[{"manifest":{}}]`, `[{"manifest":[]}]`, `[{"manifest":true}]`, `[{"manifest":"\u0000"}]`, `[{"manifest":""}]`,
+		`[{"created":{}}]`, `[{"created":[1]}]`, `[{"created":true}]`, `[{"created":""}]`, `[{"created":" 1530857935 "}]`,
+		`[{"created":"2018-07-06T06:18:55+08:00"}]`, `[{"deleted":"\u0032\u0030\u0031\u0038-07-06 06:18:55"}]`,
+		`[{"unknown":{"a":[1,2,{"b":null}]},"Tag":"v1"}]`, `[{"unknown":[1,]}]`, `[{"unknown":01}]`, `[{"id":1,}]`,
+		`[{"id":1}]x`, `[{"id":1}] ]`, `[{"id":1}]]`, `[{"id":1}]}`, `[{"id":1},]`, `[{"id":1}{"id":2}]`, `[[]]`, `[true]`,
+		"[{\"Tag\":\"\xff\xfe\"}]", "[{\"Tag\":\"\x00\"}]", "\ufeff[]",
+		// Nesting at encoding/json's limit of 10,000, counted from the tag.
+		`[{"x":` + strings.Repeat("[", 9998) + strings.Repeat("]", 9998) + `}]`,
+		`[{"x":` + strings.Repeat("[", 9999) + strings.Repeat("]", 9999) + `}]`,
+		`[{"x":` + strings.Repeat("[", 10000) + strings.Repeat("]", 10000) + `}]`,
+	}
+	for _, body := range seeds {
+		f.Add([]byte(body), true)
+		f.Add([]byte(body), false)
+	}
+	f.Fuzz(func(t *testing.T, body []byte, withManifest bool) {
+		got, err := DecodeTags(body, withManifest, nil)
+		want, refErr := refDecodeTags(body, withManifest, nil)
+		if (err == nil) != (refErr == nil) || !reflect.DeepEqual(got, want) {
+			t.Fatalf("DecodeTags(%q, %v) = %d tags, %v; encoding/json: %d tags, %v\n got %+v\nwant %+v",
+				body, withManifest, len(got), err, len(want), refErr, got, want)
+		}
+	})
+}

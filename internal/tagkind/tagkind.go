@@ -7,7 +7,6 @@
 package tagkind
 
 import (
-	"encoding/json"
 	"strings"
 
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
@@ -132,117 +131,87 @@ func FromNameOnly(name string) Kind {
 	return Image
 }
 
-// wireManifest is the part of a manifest (OCI image manifest or index,
-// Docker schema 2 manifest or list, Docker schema 1) the rules read. A
-// field of the wrong type is left as if absent.
-type wireManifest struct {
-	SchemaVersion int                  `json:"schemaVersion"`
-	MediaType     string               `json:"mediaType"`
-	ArtifactType  string               `json:"artifactType"`
-	Config        *wireDescriptor      `json:"config"`
-	Layers        []wireDescriptor     `json:"layers"`
-	Manifests     []ocispec.Descriptor `json:"manifests"`
-	Subject       json.RawMessage      `json:"subject"`
-	FSLayers      json.RawMessage      `json:"fsLayers"`   // Docker schema 1
-	Signatures    json.RawMessage      `json:"signatures"` // Docker schema 1, signed
-}
-
-type wireDescriptor struct {
-	MediaType string `json:"mediaType"`
-}
-
 // Classify applies the rules to a tag's name and manifest (nil or empty when
 // the registry sent none). It never fails: a manifest that is not JSON, or
 // not an object, is Unknown; a field of the wrong type counts as absent.
+// It reads the manifest in one pass (scan.go) and keeps nothing of it.
 func Classify(name string, manifest []byte) Info {
 	info := Info{Kind: Unknown}
-	var m wireManifest
-	parsed := len(manifest) > 0 && decode(manifest, &m)
-	if parsed {
-		info.MediaType = mediaTypeOf(&m)
-		info.ArtifactType = artifactTypeOf(&m)
+	var m *wireManifest
+	if len(manifest) > 0 {
+		s, ok := parse(manifest)
+		defer s.release()
+		if ok {
+			m = &s.m
+			info.MediaType = m.mediaTypeOf()
+			info.ArtifactType = m.artifactTypeOf()
+		}
 	}
 	if k, ok := FromName(name); ok {
 		info.Kind = k
 		return info
 	}
-	if !parsed {
+	if m == nil {
 		return info
 	}
-	info.Kind = kindOf(&m)
+	info.Kind = m.kind()
 	if info.Kind == Index {
-		info.Platforms = platformsOf(m.Manifests)
+		info.Platforms = m.platforms()
 	}
 	return info
 }
 
-// decode reads a manifest into m. A syntax error (not JSON, truncated) is a
-// failure; a value of the wrong type only blanks that field, as
-// encoding/json leaves it while decoding the rest.
-func decode(manifest []byte, m *wireManifest) bool {
-	err := json.Unmarshal(manifest, m)
-	if err == nil {
-		return true
+// configType is the config's media type, "" without a config.
+func (m *wireManifest) configType() []byte {
+	if !m.hasConfig {
+		return nil
 	}
-	_, typeErr := err.(*json.UnmarshalTypeError)
-	if !typeErr {
-		return false
-	}
-	// The top level itself of the wrong type (an array, a string) is no
-	// manifest at all.
-	for _, c := range manifest {
-		switch c {
-		case ' ', '\t', '\r', '\n':
-			continue
-		case '{':
-			return true
-		}
-		return false
-	}
-	return false
+	return m.configMediaType
 }
 
-// kindOf applies rules 2 to 7 to a manifest.
-func kindOf(m *wireManifest) Kind {
+// kind applies rules 2 to 7 to a manifest. (Media types stay []byte and
+// are compared as string(b) == constant, which does not allocate.)
+func (m *wireManifest) kind() Kind {
+	configType := m.configType()
 	// 2. An OCI 1.1 referrer or artifact, by its artifact type.
-	if (len(m.Subject) > 0 && string(m.Subject) != "null") || m.ArtifactType != "" {
-		t := m.ArtifactType
-		if t == "" && m.Config != nil {
-			t = m.Config.MediaType
+	if m.subject || len(m.artifactType) > 0 {
+		t := m.artifactType
+		if len(t) == 0 {
+			t = configType
 		}
-		return byArtifactType(t)
-	}
-	configType := ""
-	if m.Config != nil {
-		configType = m.Config.MediaType
+		return byArtifactType(string(t))
 	}
 	// 3. A Helm chart.
-	if configType == mediaTypeHelmConfig {
+	if string(configType) == mediaTypeHelmConfig {
 		return HelmChart
 	}
 	// 4. cosign's signatures and attestations as image manifests.
-	if k, ok := byLayers(m.Layers); ok {
+	if k, ok := byLayers(m.layers[:m.nLayers]); ok {
 		return k
 	}
 	// 5. An index, unless it holds attestations only.
-	if isIndex(m) {
-		if len(m.Manifests) > 0 && allAttestations(m.Manifests) {
+	if m.isIndex() {
+		if m.nEntries > 0 && allAttestations(m.entries[:m.nEntries]) {
 			return Attestation
 		}
 		return Index
 	}
 	// 6. An image manifest.
 	switch {
-	case configType == ocispec.MediaTypeImageConfig || configType == mediaTypeDockerImageConfig:
+	case isImageConfig(configType):
 		return Image
-	case m.SchemaVersion == 1 && len(m.FSLayers) > 0:
+	case m.schemaVersion == 1 && m.fsLayers:
 		return Image
 	}
 	// 7. Any other manifest with a config.
-	if m.Config != nil {
+	if m.hasConfig {
 		return Artifact
 	}
 	return Unknown
+}
+
+func isImageConfig(mediaType []byte) bool {
+	return string(mediaType) == ocispec.MediaTypeImageConfig || string(mediaType) == mediaTypeDockerImageConfig
 }
 
 // byArtifactType is rule 2's mapping of an artifact (or config) media type.
@@ -261,20 +230,20 @@ func byArtifactType(t string) Kind {
 
 // byLayers is rule 4: every layer a cosign simple-signing payload is a
 // signature; every layer a DSSE envelope is an attestation.
-func byLayers(layers []wireDescriptor) (Kind, bool) {
+func byLayers(layers [][]byte) (Kind, bool) {
 	if len(layers) == 0 {
 		return "", false
 	}
-	first := layers[0].MediaType
-	if first != mediaTypeCosignSimpleSign && first != mediaTypeDSSE {
+	first := layers[0]
+	if string(first) != mediaTypeCosignSimpleSign && string(first) != mediaTypeDSSE {
 		return "", false
 	}
-	for i := range layers[1:] {
-		if layers[i+1].MediaType != first {
+	for _, l := range layers[1:] {
+		if string(l) != string(first) {
 			return "", false
 		}
 	}
-	if first == mediaTypeDSSE {
+	if string(first) == mediaTypeDSSE {
 		return Attestation, true
 	}
 	return Signature, true
@@ -282,23 +251,23 @@ func byLayers(layers []wireDescriptor) (Kind, bool) {
 
 // isIndex says whether m is an OCI index or a Docker manifest list: by its
 // media type, or, for an OCI document without one, by having manifests.
-func isIndex(m *wireManifest) bool {
-	switch m.MediaType {
+func (m *wireManifest) isIndex() bool {
+	switch string(m.mediaType) {
 	case ocispec.MediaTypeImageIndex, mediaTypeDockerManifestList:
 		return true
 	case "":
-		return m.Manifests != nil && m.Config == nil
+		return m.hasManifests && !m.hasConfig
 	}
 	return false
 }
 
-func isAttestation(d *ocispec.Descriptor) bool {
-	return d.Annotations[annotationReferenceType] == attestationManifest
+func (e *entry) isAttestation() bool {
+	return string(e.referenceType) == attestationManifest
 }
 
-func allAttestations(ds []ocispec.Descriptor) bool {
-	for i := range ds {
-		if !isAttestation(&ds[i]) {
+func allAttestations(es []entry) bool {
+	for i := range es {
+		if !es[i].isAttestation() {
 			return false
 		}
 	}
@@ -308,18 +277,18 @@ func allAttestations(ds []ocispec.Descriptor) bool {
 // mediaTypeOf is the manifest's media type: its own, else what the OCI
 // spec implies for a schema 2 document without one, else Docker schema
 // 1's; "" for JSON that is none of these.
-func mediaTypeOf(m *wireManifest) string {
+func (m *wireManifest) mediaTypeOf() string {
 	switch {
-	case m.MediaType != "":
-		return m.MediaType
-	case m.SchemaVersion == 1:
-		if len(m.Signatures) > 0 {
+	case len(m.mediaType) > 0:
+		return intern(m.mediaType)
+	case m.schemaVersion == 1:
+		if m.signatures {
 			return mediaTypeDockerSchema1JWS
 		}
 		return mediaTypeDockerSchema1
-	case m.SchemaVersion != 2:
+	case m.schemaVersion != 2:
 		return "" // not a manifest this package knows
-	case m.Manifests != nil && m.Config == nil:
+	case m.hasManifests && !m.hasConfig:
 		return ocispec.MediaTypeImageIndex
 	}
 	return ocispec.MediaTypeImageManifest
@@ -327,39 +296,63 @@ func mediaTypeOf(m *wireManifest) string {
 
 // artifactTypeOf is the OCI 1.1 artifactType, else the config's media type
 // when that is not an image config.
-func artifactTypeOf(m *wireManifest) string {
-	if m.ArtifactType != "" {
-		return m.ArtifactType
+func (m *wireManifest) artifactTypeOf() string {
+	if len(m.artifactType) > 0 {
+		return intern(m.artifactType)
 	}
-	if m.Config == nil {
-		return ""
+	if t := m.configType(); !isImageConfig(t) {
+		return intern(t)
 	}
-	switch t := m.Config.MediaType; t {
-	case ocispec.MediaTypeImageConfig, mediaTypeDockerImageConfig:
-		return ""
-	default:
-		return t
-	}
+	return ""
 }
 
-// platformsOf lists the entries of an index a machine can pull: every
+// platforms lists the entries of an index a machine can pull: every
 // entry but buildx's attestation manifests and unknown/unknown platforms,
 // in index order. An entry without a platform is listed with empty fields.
-func platformsOf(ds []ocispec.Descriptor) []Platform {
-	out := make([]Platform, 0, len(ds))
-	for i := range ds {
-		d := &ds[i]
-		if isAttestation(d) {
+func (m *wireManifest) platforms() []Platform {
+	es := m.entries[:m.nEntries]
+	out := make([]Platform, 0, len(es))
+	for i := range es {
+		e := &es[i]
+		if e.isAttestation() || string(e.os) == "unknown" && string(e.arch) == "unknown" {
 			continue
 		}
-		p := Platform{Digest: string(d.Digest), MediaType: d.MediaType}
-		if d.Platform != nil {
-			if d.Platform.OS == "unknown" && d.Platform.Architecture == "unknown" {
-				continue
-			}
-			p.OS, p.Architecture, p.Variant, p.OSVersion = d.Platform.OS, d.Platform.Architecture, d.Platform.Variant, d.Platform.OSVersion
-		}
-		out = append(out, p)
+		out = append(out, Platform{
+			OS: intern(e.os), Architecture: intern(e.arch), Variant: intern(e.variant), OSVersion: string(e.osVersion),
+			Digest: string(e.digest), MediaType: intern(e.mediaType),
+		})
 	}
 	return out
+}
+
+// intern is string(b), without allocating for the media types and
+// platform names most manifests hold.
+func intern(b []byte) string {
+	switch string(b) {
+	case "":
+		return ""
+	case ocispec.MediaTypeImageManifest:
+		return ocispec.MediaTypeImageManifest
+	case ocispec.MediaTypeImageIndex:
+		return ocispec.MediaTypeImageIndex
+	case mediaTypeDockerManifest:
+		return mediaTypeDockerManifest
+	case mediaTypeDockerManifestList:
+		return mediaTypeDockerManifestList
+	case "linux":
+		return "linux"
+	case "windows":
+		return "windows"
+	case "amd64":
+		return "amd64"
+	case "arm64":
+		return "arm64"
+	case "arm":
+		return "arm"
+	case "v7":
+		return "v7"
+	case "v8":
+		return "v8"
+	}
+	return string(b)
 }
