@@ -5,7 +5,7 @@ import (
 	"errors"
 	"reflect"
 
-	"github.com/registry-tools/terraform-provider-registry/internal/tagkind/jsonscan"
+	"github.com/registry-tools/terraform-provider-registry/internal/jsonscan"
 )
 
 // manifestText is a tag's "manifest": a JSON string holding the manifest's

@@ -3,7 +3,7 @@ package tagkind
 import (
 	"sync"
 
-	"github.com/registry-tools/terraform-provider-registry/internal/tagkind/jsonscan"
+	"github.com/registry-tools/terraform-provider-registry/internal/jsonscan"
 )
 
 // This file reads a manifest: one pass over its JSON (with jsonscan) that
