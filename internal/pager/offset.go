@@ -82,7 +82,8 @@ func (o *Offset[T, M]) List(ctx context.Context) ([]T, Stats, error) {
 		if err != nil {
 			return nil, st, err
 		}
-		all = append(all, rest...)
+		// The first page and the rest, in one allocation of the final size.
+		all = append(append(make([]T, 0, len(first.Items)+len(rest)), first.Items...), rest...)
 	}
 	st.Seen = len(all)
 	if len(all) != first.Total {

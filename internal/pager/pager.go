@@ -31,9 +31,15 @@ func Rest[T any](ctx context.Context, n, concurrency int, fetch func(ctx context
 		}
 		return nil, err
 	}
-	var all []T
+	n = 0
 	for _, p := range pages {
-		all = append(all, p...)
+		n += len(p)
+	}
+	// One allocation of the final size; each page is let go once copied.
+	all := make([]T, 0, n)
+	for i := range pages {
+		all = append(all, pages[i]...)
+		pages[i] = nil
 	}
 	return all, nil
 }

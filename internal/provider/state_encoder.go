@@ -37,8 +37,9 @@ type openObject struct {
 }
 
 func newStateEncoder(sizeHint int) *stateEncoder {
-	e := &stateEncoder{open: make([]openObject, 0, 4), tbuf: make([]byte, 0, 64)}
-	e.buf.Grow(sizeHint)
+	// A fresh slice, not buf.Grow: Grow clears the capacity it adds, which
+	// for a state of tens of megabytes touches every page twice.
+	e := &stateEncoder{open: make([]openObject, 0, 4), tbuf: make([]byte, 0, 64), buf: *bytes.NewBuffer(make([]byte, 0, sizeHint))}
 	e.enc = msgpack.NewEncoder(&e.buf) // bytes.Buffer: the encoder writes straight into buf
 	return e
 }

@@ -229,7 +229,24 @@ func (d *swrTagsDataSource) readState(ctx context.Context, config tftypes.Value)
 	s.total = int64(list.Total)
 	s.tags = matching(list.Tags, s.tagRegex, func(t *swr.Tag) string { return t.Tag })
 	sortTags(s.tags, func(t *swr.Tag) string { return t.Tag }, func(t *swr.Tag) time.Time { return t.Updated })
-	return encodeState(ctx, swrTags, &s, len(s.tags)*700, diags)
+	return encodeState(ctx, swrTags, &s, swrTagsStateSize(&s), diags)
+}
+
+// swrTagsStateSize is a size the state will not exceed in the usual case:
+// a tag writes about 720 bytes (its 26 keys included) and an index's
+// platforms about 400 more each, and manifests when kept. Too small costs a
+// copy of the whole state (and its first-touch page faults), which at
+// 50,000 tags was most of the read's CPU; capacity never written costs no
+// memory.
+func swrTagsStateSize(s *swrTagsState) int {
+	n := 1024 + len(s.tags)*900
+	for i := range s.tags {
+		n += len(s.tags[i].Platforms) * 450
+		if s.includeManifest.ValueBool() {
+			n += len(s.tags[i].Manifest) + len(s.tags[i].Manifest)/8 // escapes are not needed in msgpack; slack
+		}
+	}
+	return n
 }
 
 // swrTagsID is "<namespace>/<repository>" and the filters given.

@@ -198,7 +198,7 @@ func (c *Client) Do(ctx context.Context, req *http.Request, check BodyCheck) (*R
 		return nil, err
 	}
 	rreq.SetResponseHandler(func(resp *http.Response) error {
-		body, err := readLimited(resp.Body, c.maxBodyBytes)
+		body, err := readLimited(resp.Body, resp.ContentLength, c.maxBodyBytes)
 		if err != nil {
 			return err
 		}
@@ -257,11 +257,30 @@ func NewRequest(ctx context.Context, method, base, path string, query url.Values
 	return req, nil
 }
 
-func readLimited(r io.ReadCloser, limit int64) ([]byte, error) {
+func readLimited(r io.ReadCloser, size, limit int64) ([]byte, error) {
 	defer func() { _ = r.Close() }()
-	body, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading response body: %w", err)
+	if size > limit {
+		return nil, fmt.Errorf("%w of %d bytes", ErrTooLarge, limit)
+	}
+	// Read into a buffer of the announced size, or one grown by doubling from
+	// 64 KiB, not from io.ReadAll's 512 bytes: a 1,000-tag page is megabytes.
+	body := make([]byte, 0, 64<<10)
+	if size >= 0 {
+		body = make([]byte, 0, size)
+	}
+	lr := io.LimitReader(r, limit+1)
+	for {
+		if len(body) == cap(body) {
+			body = append(body, 0)[:len(body)]
+		}
+		n, err := lr.Read(body[len(body):cap(body)])
+		body = body[:len(body)+n]
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("reading response body: %w", err)
+		}
 	}
 	if int64(len(body)) > limit {
 		return nil, fmt.Errorf("%w of %d bytes", ErrTooLarge, limit)
@@ -347,7 +366,7 @@ func retryAfter(resp *http.Response) (time.Duration, bool) {
 func (c *Client) giveUp(resp *http.Response, err error, attempts int) (*http.Response, error) {
 	if resp != nil && (err == nil || errors.Is(err, errRetryableBody)) {
 		if st := stateFrom(resp.Request.Context()); st != nil && err == nil {
-			body, rerr := readLimited(resp.Body, c.maxBodyBytes)
+			body, rerr := readLimited(resp.Body, resp.ContentLength, c.maxBodyBytes)
 			if rerr != nil {
 				return nil, &RetriesExhaustedError{Attempts: attempts, Err: rerr}
 			}
