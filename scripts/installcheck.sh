@@ -24,8 +24,9 @@ echo "==> a fresh clone of HEAD ($(git -C "$root" rev-parse --short HEAD)), make
 git clone -q "$root" "$work/clone"
 mkdir -p "$work/home"
 # The temporary HOME must not hide the Go caches: a fresh clone reuses them.
-(cd "$work/clone" && HOME="$work/home" GOCACHE="$(go env GOCACHE)" GOMODCACHE="$(go env GOMODCACHE)" \
-  GOPATH="$(go env GOPATH)" GOENV="$(go env GOENV)" make --no-print-directory install)
+gocache=$(go env GOCACHE) gomodcache=$(go env GOMODCACHE) gopath=$(go env GOPATH) goenv=$(go env GOENV)
+(cd "$work/clone" && HOME="$work/home" GOCACHE="$gocache" GOMODCACHE="$gomodcache" GOPATH="$gopath" GOENV="$goenv" \
+  make --no-print-directory install)
 ls "$work/home/.terraform.d/plugins/registry.terraform.io/registry-tools/registry/"*/*/terraform-provider-registry_v* >/dev/null
 
 echo "==> starting the fake clouds"
@@ -37,7 +38,7 @@ cp -R "$here/installcheck" "$work/config"
 cd "$work/config"
 # No CLI configuration: the implicit local mirror in HOME is all there is.
 # A registry request would go through the proxy, which refuses it.
-unset TF_CLI_CONFIG_FILE TF_PLUGIN_CACHE_DIR TF_CLI_CONFIG_FILE
+unset TF_CLI_CONFIG_FILE TF_PLUGIN_CACHE_DIR
 export HOME="$work/home" HTTPS_PROXY=http://127.0.0.1:9 HTTP_PROXY=http://127.0.0.1:9 NO_PROXY=127.0.0.1,localhost
 echo "==> terraform init (offline) and terraform plan"
 terraform init -input=false -no-color >"$work/init.log" 2>&1 || { cat "$work/init.log"; exit 1; }
