@@ -1,6 +1,6 @@
 # A child module that calls the provider's functions: it must declare the
-# provider itself, or Terraform says "no functions in namespace
-# provider::registry::" (or looks for hashicorp/registry).
+# provider itself, or Terraform fails with "Unknown provider function:
+# There is no function named provider::registry::pin_image_ref".
 terraform {
   required_providers {
     registry = {
