@@ -21,7 +21,9 @@ if [ "$(printf '%s\n' 1.8.0 "$tf_version" | sort -V | head -n1)" != 1.8.0 ]; the
 fi
 
 echo "==> a fresh clone of HEAD ($(git -C "$root" rev-parse --short HEAD)), make install with HOME=$work/home"
-git clone -q "$root" "$work/clone"
+# A shallow checkout (CI) may refuse to be cloned: take HEAD's files then.
+git clone -q "$root" "$work/clone" 2>/dev/null ||
+  { mkdir -p "$work/clone" && git -C "$root" archive HEAD | tar -x -C "$work/clone"; }
 mkdir -p "$work/home"
 # The temporary HOME must not hide the Go caches: a fresh clone reuses them.
 gocache=$(go env GOCACHE) gomodcache=$(go env GOMODCACHE) gopath=$(go env GOPATH) goenv=$(go env GOENV)
