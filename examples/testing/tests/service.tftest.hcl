@@ -84,4 +84,8 @@ run "every_mock_is_a_valid_reference" {
     condition     = length(output.tagged) == 4 && alltrue([for ref in values(output.tagged) : provider::registry::parse_image_ref(ref).tag != null])
     error_message = "A mocked tagged path has no tag: ${jsonencode(output.tagged)}."
   }
+  assert {
+    condition     = output.list_lengths == [0, 0, 0, 0]
+    error_message = "Terraform's mocks now give lists of objects items: update the guide \"Testing modules that use this provider\"."
+  }
 }
