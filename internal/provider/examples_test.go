@@ -824,6 +824,11 @@ func TestDocsExamplesDeclareTheProvider(t *testing.T) {
 		if err != nil {
 			return err
 		}
+		// A child module that calls a function needs the block too, and
+		// Terraform's error does not say so: the function pages must.
+		if filepath.Base(filepath.Dir(p)) == "functions" && !regexp.MustCompile(`(?s)every module that calls the function.*child\s+module`).Match(text) {
+			t.Errorf("%s: the page does not say that every module calling the function, a child module included, must declare the provider", p)
+		}
 		for _, m := range terraformBlockRE.FindAllSubmatchIndex(text, -1) {
 			block := text[m[2]:m[3]]
 			if !regexp.MustCompile(`"registry_|provider::registry::|provider "registry"`).Match(block) {

@@ -8,6 +8,7 @@ package tagkind
 
 import (
 	"encoding/json"
+	"errors"
 	"strings"
 
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
@@ -184,8 +185,8 @@ func decode(manifest []byte, m *wireManifest) bool {
 	if err == nil {
 		return true
 	}
-	_, typeErr := err.(*json.UnmarshalTypeError)
-	if !typeErr {
+	var typeErr *json.UnmarshalTypeError
+	if !errors.As(err, &typeErr) {
 		return false
 	}
 	// The top level itself of the wrong type (an array, a string) is no
