@@ -59,5 +59,5 @@ To run the same yourself, and play with drift:
   curl -X POST 'http://127.0.0.1:8080/_fake/swr/push?namespace=demo&repository=apps/worker&tag=v1.0.0'
   terraform plan     # the worker's image exists now: swr_worker_image shows its digest
 
-See "Trying the provider against the fake clouds" in the README for the admin API.
+See "The fake clouds" in CONTRIBUTING.md for the admin API.
 HOW

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -28,6 +29,9 @@ POST   /_fake/swr/sign      namespace, repository, tag [, at]: sign an SWR tag a
 POST   /_fake/swr/delete    namespace, repository, tag: delete an SWR tag
 POST   /_fake/uhub/push     repo, image, tag [, at]: push or move a UHub image tag (new digest)
 POST   /_fake/uhub/delete   repo, image, tag: delete a UHub image tag
+POST   /_fake/ppio/publish  name, tag [, type=private] [, status=normal] [, at]: publish a PPIO
+                            image (a new build of that name, created at at, with that tag)
+POST   /_fake/ppio/delete   id: delete a PPIO image
 POST   /_fake/faults        cloud (swr|uhub|ppio), kind [, count=1] [, code] [, retry_after]:
                             fail the cloud's next count requests. kind is
                               throttle      HTTP 429 (SWR, PPIO) or RetCode 153 (UHub)
@@ -61,6 +65,8 @@ func (c *Cloud) adminRoutes() *http.ServeMux {
 		{http.MethodPost, "/_fake/swr/delete", c.adminSWRDelete},
 		{http.MethodPost, "/_fake/uhub/push", c.adminUHubPush},
 		{http.MethodPost, "/_fake/uhub/delete", c.adminUHubDelete},
+		{http.MethodPost, "/_fake/ppio/publish", c.adminPPIOPublish},
+		{http.MethodPost, "/_fake/ppio/delete", c.adminPPIODelete},
 		{http.MethodPost, "/_fake/faults", c.adminAddFault},
 		{http.MethodDelete, "/_fake/faults", c.adminClearFaults},
 	}
@@ -219,6 +225,51 @@ func (c *Cloud) adminUHubDelete(w http.ResponseWriter, r *http.Request) {
 	}
 	c.UHub.DeleteImageTag(p[0], p[1], p[2])
 	adminJSON(w, http.StatusOK, map[string]any{"repo": p[0], "image": p[1], "tag": p[2], "deleted": existed})
+}
+
+// ppioStatuses are the image statuses the PPIO API documents.
+var ppioStatuses = []string{"unknown", "normal", "hide", "disable", "creating", "deleting"}
+
+// adminPPIOPublish publishes a PPIO image as building and pushing one does:
+// a new image of that name (PPIO keeps every build as its own image), with
+// one tag, created at at.
+func (c *Cloud) adminPPIOPublish(w http.ResponseWriter, r *http.Request) {
+	p, ok := adminParams(w, r, "name", "tag")
+	if !ok {
+		return
+	}
+	at, ok := adminTime(w, r)
+	if !ok {
+		return
+	}
+	typ, status := r.Form.Get("type"), r.Form.Get("status")
+	if typ == "" {
+		typ = "private"
+	}
+	if status == "" {
+		status = "normal"
+	}
+	if !slices.Contains(ppioTypes, typ) {
+		adminFail(w, "type %q is not one of %s", typ, strings.Join(ppioTypes, ", "))
+		return
+	}
+	if !slices.Contains(ppioStatuses, status) {
+		adminFail(w, "status %q is not one of %s", status, strings.Join(ppioStatuses, ", "))
+		return
+	}
+	img := c.PPIO.PushImage(PPIOImage{Name: p[0], Type: typ, Status: status, CreatedAt: at, Tags: []PPIOTag{{Tag: p[1]}}})
+	adminJSON(w, http.StatusOK, map[string]any{
+		"id": img.ID, "name": img.Name, "type": img.Type, "status": img.Status, "image": img.Image,
+		"tag": img.Tags[0].Tag, "full_image_name": img.Tags[0].FullImageName, "created_at": img.CreatedAt.Format(time.RFC3339),
+	})
+}
+
+func (c *Cloud) adminPPIODelete(w http.ResponseWriter, r *http.Request) {
+	p, ok := adminParams(w, r, "id")
+	if !ok {
+		return
+	}
+	adminJSON(w, http.StatusOK, map[string]any{"id": p[0], "deleted": c.PPIO.DeleteImage(p[0])})
 }
 
 // faultTarget is what the admin API needs of one fake.

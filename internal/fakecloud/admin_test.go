@@ -12,6 +12,7 @@ import (
 
 	"github.com/registry-tools/terraform-provider-registry/internal/apierror"
 	"github.com/registry-tools/terraform-provider-registry/internal/fakecloud"
+	"github.com/registry-tools/terraform-provider-registry/internal/ppio"
 	"github.com/registry-tools/terraform-provider-registry/internal/swr"
 	"github.com/registry-tools/terraform-provider-registry/internal/transport"
 	"github.com/registry-tools/terraform-provider-registry/internal/ucloud"
@@ -204,6 +205,59 @@ func TestAdminFaults(t *testing.T) {
 	}
 }
 
+func TestAdminPPIOPublishShowsInListing(t *testing.T) {
+	_, srv := fakecloud.Start(t)
+	httpc := noRetries(t)
+	c, err := ppio.New(ppio.Config{Endpoint: srv.URL, APIKey: fakecloud.DefaultPPIOAPIKey, HTTP: httpc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	images := func() []ppio.Image {
+		t.Helper()
+		list, err := c.ListImages(context.Background(), ppio.ListImagesInput{Name: "inference"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return list.Images
+	}
+	if n := len(images()); n != 0 {
+		t.Fatalf("%d inference images before publishing, want 0", n)
+	}
+
+	// The first build, form in the body.
+	status, first := admin(t, http.MethodPost, srv.URL+"/_fake/ppio/publish", url.Values{
+		"name": {"inference"}, "tag": {"v1"}, "at": {"2025-06-01T12:00:00Z"},
+	})
+	if status != http.StatusOK || first["created_at"] != "2025-06-01T12:00:00Z" || first["type"] != "private" || first["status"] != "normal" {
+		t.Fatalf("publish: HTTP %d %v; want a private, normal image created at the given time", status, first)
+	}
+	got := images()
+	if len(got) != 1 || got[0].ID != first["id"] || len(got[0].Tags) != 1 || got[0].Tags[0].Tag != "v1" ||
+		got[0].Tags[0].FullImageName != first["full_image_name"] || !got[0].CreatedAt.Equal(time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)) {
+		t.Fatalf("listing after publish: %+v; want the one image %v", got, first)
+	}
+
+	// A rebuild of the same name is a second image, parameters in the query.
+	status, second := admin(t, http.MethodPost, srv.URL+"/_fake/ppio/publish?name=inference&tag=v2&type=community&status=creating&at=2025-06-02T12:00:00Z", nil)
+	if status != http.StatusOK || second["id"] == first["id"] {
+		t.Fatalf("second publish: HTTP %d %v; want a new image", status, second)
+	}
+	got = images()
+	if len(got) != 2 {
+		t.Fatalf("listing after the second publish: %d images, want 2", len(got))
+	}
+	for _, img := range got {
+		if img.ID == second["id"] && (img.Type != "community" || img.Status != "creating" || img.Tags[0].Tag != "v2") {
+			t.Fatalf("second image listed as %+v; want community, creating, tag v2", img)
+		}
+	}
+
+	status, out := admin(t, http.MethodPost, srv.URL+"/_fake/ppio/delete?id="+url.QueryEscape(first["id"].(string)), nil)
+	if status != http.StatusOK || out["deleted"] != true || len(images()) != 1 {
+		t.Fatalf("delete: HTTP %d %v; want one image left", status, out)
+	}
+}
+
 func TestAdminRejectsBadRequests(t *testing.T) {
 	_, srv := fakecloud.Start(t)
 	cases := map[string]struct {
@@ -217,6 +271,9 @@ func TestAdminRejectsBadRequests(t *testing.T) {
 		"unknown kind":     {http.MethodPost, "/_fake/faults?cloud=swr&kind=flood", 400, `"flood" is not one of`},
 		"retcode for swr":  {http.MethodPost, "/_fake/faults?cloud=swr&kind=retcode&code=2000", 400, "cloud=uhub"},
 		"retcode, no code": {http.MethodPost, "/_fake/faults?cloud=uhub&kind=retcode", 400, "needs code"},
+		"ppio no tag":      {http.MethodPost, "/_fake/ppio/publish?name=inference", 400, `"tag" is missing`},
+		"ppio bad type":    {http.MethodPost, "/_fake/ppio/publish?name=inference&tag=v1&type=public", 400, `"public" is not one of base, community, private`},
+		"ppio bad status":  {http.MethodPost, "/_fake/ppio/publish?name=inference&tag=v1&status=ready", 400, `"ready" is not one of`},
 		"count zero":       {http.MethodPost, "/_fake/faults?cloud=swr&kind=throttle&count=0", 400, "from 1 to 10000"},
 		"wrong method":     {http.MethodGet, "/_fake/swr/push", 405, "/_fake/swr/push"},
 		"unknown path":     {http.MethodPost, "/_fake/nothing", 404, "fakecloud admin API"},

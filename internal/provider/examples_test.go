@@ -797,3 +797,56 @@ func writeFile(t *testing.T, name, content string) {
 		t.Fatal(err)
 	}
 }
+
+// docsRoot is the generated documentation, from this package's directory.
+const docsRoot = "../../docs"
+
+// providerSourceRE is the required_providers entry a pasted example needs:
+// without it Terraform looks for hashicorp/registry.
+var providerSourceRE = regexp.MustCompile(`(?s)terraform\s*\{\s*required_providers\s*\{\s*registry\s*=\s*\{\s*source\s*=\s*"registry-tools/registry"`)
+
+// terraformBlockRE is a fenced Terraform code block of a docs page.
+var terraformBlockRE = regexp.MustCompile("(?s)```(?:terraform|hcl)\n(.*?)```")
+
+// TestDocsExamplesDeclareTheProvider: on every page of docs/, the
+// required_providers block for registry-tools/registry is shown before (or
+// in) the first code block that uses the provider, so that an example pasted
+// alone does not resolve to hashicorp/registry.
+func TestDocsExamplesDeclareTheProvider(t *testing.T) {
+	t.Parallel()
+	pages := 0
+	err := filepath.WalkDir(docsRoot, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || filepath.Ext(p) != ".md" {
+			return err
+		}
+		pages++
+		text, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		// A child module that calls a function needs the block too, and
+		// Terraform's error does not say so: the function pages must.
+		if filepath.Base(filepath.Dir(p)) == "functions" && !regexp.MustCompile(`(?s)every module that calls the function.*child\s+module`).Match(text) {
+			t.Errorf("%s: the page does not say that every module calling the function, a child module included, must declare the provider", p)
+		}
+		for _, m := range terraformBlockRE.FindAllSubmatchIndex(text, -1) {
+			block := text[m[2]:m[3]]
+			if !regexp.MustCompile(`"registry_|provider::registry::|provider "registry"`).Match(block) {
+				continue
+			}
+			if !providerSourceRE.Match(text[:m[1]]) {
+				t.Errorf("%s: the first example that uses the provider (offset %d) comes before any "+
+					"terraform { required_providers { registry = { source = \"registry-tools/registry\" } } }: "+
+					"include examples/provider/required-providers.tf before it", p, m[0])
+			}
+			break
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pages == 0 {
+		t.Fatalf("no page under %s", docsRoot)
+	}
+}

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
@@ -174,11 +175,24 @@ func argument[T any, V attr.Value](name string, a schema.Attribute, get func(*T)
 func timeoutsField[T any](get func(*T) *timeouts.Value) field[T] {
 	return field[T]{
 		name: "timeouts", kind: kindArgument,
-		argBlock: timeouts.Block,
+		argBlock: readTimeoutsBlock,
 		decode:   decodeInto("timeouts", timeouts.Block(context.Background()).Type(), get),
 		echo:     echoFrom(get),
 		timeouts: func(v *T) timeouts.Value { return *get(v) },
 	}
+}
+
+// readTimeoutsBlock is the library's timeouts { read } block with read
+// also refused at plan time when it is zero or negative: the library only
+// checks that it parses, and such a read would then fail at once.
+func readTimeoutsBlock(ctx context.Context) schema.Block {
+	b := timeouts.BlockWithOpts(ctx, timeouts.Opts{
+		ReadDescription: "Time limit of the whole read, every page and retry included, as a positive Go duration such as `30s` or `2m`. Default `5m`.",
+	}).(schema.SingleNestedBlock)
+	read := b.Attributes["read"].(schema.StringAttribute)
+	read.Validators = append(slices.Clone(read.Validators), positiveTimeoutValidator{})
+	b.Attributes = map[string]schema.Attribute{"read": read}
+	return b
 }
 
 func decodeInto[T any, V attr.Value](name string, t attr.Type, get func(*T) *V) func(context.Context, *T, tftypes.Value) error {

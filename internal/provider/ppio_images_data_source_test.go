@@ -379,10 +379,12 @@ func TestPPIOImagesFailures(t *testing.T) {
 func TestPPIOImagesRejectsBadInputAtPlan(t *testing.T) {
 	t.Parallel()
 	cases := map[string]planErrorCase{
-		"unknown type":  {`type = "public"`, `(?s)Attribute\s+type\s+value\s+must\s+be\s+one\s+of:\s+\["base"\s+"community"\s+"private"\],\s+got:\s+"public"`},
-		"name too long": {fmt.Sprintf("name = %q", strings.Repeat("n", 256)), `(?s)Attribute\s+name\s+string\s+length\s+must\s+be\s+between\s+0\s+and\s+255`},
-		"invalid regex": {`name_regex = "pytorch-(1"`, `(?s)Invalid regular expression.*missing\s+closing\s+\)`},
-		"bad timeout":   {`timeouts { read = "soon" }`, badTimeout},
+		"unknown type":     {`type = "public"`, `(?s)Attribute\s+type\s+value\s+must\s+be\s+one\s+of:\s+\["base"\s+"community"\s+"private"\],\s+got:\s+"public"`},
+		"name too long":    {fmt.Sprintf("name = %q", strings.Repeat("n", 256)), `(?s)Attribute\s+name\s+string\s+length\s+must\s+be\s+between\s+0\s+and\s+255`},
+		"invalid regex":    {`name_regex = "pytorch-(1"`, `(?s)Invalid regular expression.*missing\s+closing\s+\)`},
+		"bad timeout":      {`timeouts { read = "soon" }`, badTimeout},
+		"zero timeout":     {`timeouts { read = "0s" }`, notPositiveTimeout("read", "0s")},
+		"negative timeout": {`timeouts { read = "-5m" }`, notPositiveTimeout("read", "-5m")},
 	}
 	expectPlanErrors(t, func(url string) string { return ppioProviderConfig(url, fakecloud.DefaultPPIOAPIKey) }, "registry_ppio_images", cases)
 }
@@ -491,4 +493,61 @@ func idIs(got, want string) error {
 		return fmt.Errorf("id %q, want %q", got, want)
 	}
 	return nil
+}
+
+// TestPPIOImagesDriftThroughAdminAPI: a new build published between two
+// plans through the fake's admin API (POST /_fake/ppio/publish, as a user
+// playing with the fake does) becomes latest, and the plan shows the
+// deployment's image change; an unchanged account plans nothing.
+func TestPPIOImagesDriftThroughAdminAPI(t *testing.T) {
+	t.Parallel()
+	fc, base := startFake(t)
+	publish := func(tag, at string) {
+		t.Helper()
+		resp, err := http.PostForm(base+"/_fake/ppio/publish", url.Values{"name": {"inference"}, "tag": {tag}, "at": {at}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("publish %s: HTTP %d", tag, resp.StatusCode)
+		}
+	}
+	publish("v1", "2025-06-01T00:00:00Z")
+	fullName := func(tag string) string { return ppioFullName(t, fc, "private", "inference", tag) }
+	config := ppioImagesConfig(base, `name = "inference"`) + `
+resource "terraform_data" "deploy" {
+  input = data.registry_ppio_images.test.latest.tags[0].full_image_name
+}`
+
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(nil),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("terraform_data.deploy", tfjsonpath.New("output"), knownvalue.StringExact(fullName("v1"))),
+				},
+			},
+			{
+				PreConfig: func() { publish("v2", "2025-06-02T00:00:00Z") },
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectNonEmptyPlan(),
+						plancheck.ExpectResourceAction("terraform_data.deploy", plancheck.ResourceActionUpdate),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(ppioAddr, tfjsonpath.New("latest").AtMapKey("tags").AtSliceIndex(0).AtMapKey("tag"), knownvalue.StringExact("v2")),
+					stateChecksLater(func() []statecheck.StateCheck {
+						return []statecheck.StateCheck{statecheck.ExpectKnownValue("terraform_data.deploy", tfjsonpath.New("output"), knownvalue.StringExact(fullName("v2")))}
+					}),
+				},
+			},
+		},
+	})
 }

@@ -123,7 +123,7 @@ func (p *registryProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 		},
 		Blocks: map[string]schema.Block{
 			"ppio": schema.SingleNestedBlock{
-				MarkdownDescription: "PPIO credentials, for `registry_ppio_images`.",
+				MarkdownDescription: "PPIO credentials, for the data source `registry_ppio_images`.",
 				Attributes: map[string]schema.Attribute{
 					"api_key": schema.StringAttribute{
 						Optional: true, Sensitive: true,
@@ -136,7 +136,7 @@ func (p *registryProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 				},
 			},
 			"ucloud": schema.SingleNestedBlock{
-				MarkdownDescription: "UCloud credentials, for `registry_ucloud_repo_images`.",
+				MarkdownDescription: "UCloud UHub credentials, for the data sources `registry_ucloud_repo_images`, `registry_ucloud_image_tags` and `registry_ucloud_image_tag`.",
 				Attributes: map[string]schema.Attribute{
 					"public_key": schema.StringAttribute{
 						Optional:            true,
@@ -158,7 +158,7 @@ func (p *registryProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 				},
 			},
 			"swr": schema.SingleNestedBlock{
-				MarkdownDescription: "Huawei Cloud credentials, for the SWR data sources and `registry_swr_login`. Give `access_key` and `secret_key` (plus `security_token` for temporary credentials), or an IAM `auth_token`.",
+				MarkdownDescription: "Huawei Cloud credentials, for the data sources `registry_swr_tags` and `registry_swr_tag` and the ephemeral resource `registry_swr_login`. Give `access_key` and `secret_key` (plus `security_token` for temporary credentials), or an IAM `auth_token`.",
 				Attributes: map[string]schema.Attribute{
 					"region": schema.StringAttribute{
 						Optional:            true,

@@ -156,6 +156,12 @@ func (s *requestSpy) expect(want map[string]string) resource.TestCheckFunc {
 // timeouts { read } that is not a duration.
 var badTimeout = `(?s)Invalid\s+Attribute\s+Value\s+Time\s+Duration.*"soon"\s+must\s+be\s+a\s+string\s+containing`
 
+// notPositiveTimeout is the plan-time error for a timeouts duration that
+// parses but is zero or negative (value is its quoted form, as a regexp).
+func notPositiveTimeout(attr, value string) string {
+	return `(?s)Invalid\s+duration.*timeouts\.` + attr + `\s+=\s+"` + value + `"\s+is\s+not\s+a\s+positive\s+duration.*zero\s+or\s+less`
+}
+
 // listOf checks a list of objects whose attr, in order, are these values
 // (the other attributes are checked elsewhere).
 func listOf(attr string, values ...string) knownvalue.Check {

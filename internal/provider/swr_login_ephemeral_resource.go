@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"maps"
 	"regexp"
+	"slices"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/ephemeral/timeouts"
@@ -112,9 +113,19 @@ func (r *swrLoginEphemeralResource) Schema(ctx context.Context, _ ephemeral.Sche
 			},
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.BlockWithOpts(ctx, timeouts.Opts{OpenDescription: "Time limit of the login, IAM project lookup and retries included, as a Go duration such as `2m`. Default `5m`."}),
+			"timeouts": openTimeoutsBlock(ctx),
 		},
 	}
+}
+
+// openTimeoutsBlock is the library's timeouts { open } block with open also
+// refused at plan time when it is zero or negative, as readTimeoutsBlock.
+func openTimeoutsBlock(ctx context.Context) schema.Block {
+	b := timeouts.BlockWithOpts(ctx, timeouts.Opts{OpenDescription: "Time limit of the login, IAM project lookup and retries included, as a positive Go duration such as `2m`. Default `5m`."}).(schema.SingleNestedBlock)
+	open := b.Attributes["open"].(schema.StringAttribute)
+	open.Validators = append(slices.Clone(open.Validators), positiveTimeoutValidator{})
+	b.Attributes = map[string]schema.Attribute{"open": open}
+	return b
 }
 
 func (r *swrLoginEphemeralResource) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {

@@ -227,6 +227,14 @@ ephemeral "registry_swr_login" "test" {
   project_name = "Not A Region"
 }` + echo,
 			ExpectError: regexp.MustCompile(`(?s)Invalid\s+Attribute\s+Value\s+Match.*project_name\s+must\s+be\s+a\s+region\s+name\s+such\s+as\s+cn-north-4`),
+		}, {
+			Config: provider(fakecloud.DefaultSWRSecretKey) + `
+ephemeral "registry_swr_login" "test" {
+  timeouts {
+    open = "-1m"
+  }
+}` + echo,
+			ExpectError: regexp.MustCompile(notPositiveTimeout("open", "-1m")),
 		}},
 	})
 }

@@ -239,6 +239,9 @@ func TestSWRTagErrors(t *testing.T) {
 				`Invalid Attribute Combination`, `include_prerelease`),
 			step("  repository = \"web\"\n  tag = \"v1.0.0\"\n  tag_regex = \"^v\"",
 				`Invalid Attribute Combination`, `tag_regex`),
+			// A zero time limit parses, but would fail every read at once.
+			{Config: swrTagConfig(url, "  namespace = \"team\"\n  repository = \"web\"\n  timeouts { read = \"0s\" }\n"),
+				ExpectError: regexp.MustCompile(notPositiveTimeout("read", "0s"))},
 		},
 	})
 }

@@ -232,6 +232,8 @@ func TestSWRTagsRejectsBadInputAtPlan(t *testing.T) {
 		"empty tag filter":       {`namespace = "team"` + "\n" + `repository = "web"` + "\n" + `tag = ""`, `Attribute tag string length must be between 1 and 128`},
 		"invalid regex":          {`namespace = "team"` + "\n" + `repository = "web"` + "\n" + `tag_regex = "v(1"`, `(?s)Invalid regular expression.*missing\s+closing\s+\)`},
 		"bad timeout":            {`namespace = "team"` + "\n" + `repository = "web"` + "\n" + `timeouts { read = "soon" }`, badTimeout},
+		"zero timeout":           {`namespace = "team"` + "\n" + `repository = "web"` + "\n" + `timeouts { read = "0s" }`, notPositiveTimeout("read", "0s")},
+		"negative timeout":       {`namespace = "team"` + "\n" + `repository = "web"` + "\n" + `timeouts { read = "-5m" }`, notPositiveTimeout("read", "-5m")},
 		"missing repository arg": {`namespace = "team"`, `The argument "repository" is required`},
 	}
 	expectPlanErrors(t, func(url string) string { return swrProviderConfig(url, fakecloud.DefaultSWRSecretKey) }, "registry_swr_tags", cases)

@@ -349,6 +349,8 @@ func TestUCloudImageTagsRejectsBadInputAtPlan(t *testing.T) {
 		"missing image_name":       {`repo_name = "shop"`, `The argument "image_name" is required`},
 		"invalid regex":            {`repo_name = "shop"` + "\n" + `image_name = "api"` + "\n" + `tag_regex = "v(1"`, `(?s)Invalid\s+regular\s+expression.*missing\s+closing\s+\)`},
 		"bad timeout":              {`repo_name = "shop"` + "\n" + `image_name = "api"` + "\n" + `timeouts { read = "soon" }`, badTimeout},
+		"zero timeout":             {`repo_name = "shop"` + "\n" + `image_name = "api"` + "\n" + `timeouts { read = "0s" }`, notPositiveTimeout("read", "0s")},
+		"negative timeout":         {`repo_name = "shop"` + "\n" + `image_name = "api"` + "\n" + `timeouts { read = "-5m" }`, notPositiveTimeout("read", "-5m")},
 	}
 	expectPlanErrors(t, func(url string) string { return ucloudProviderConfig(url, fakecloud.DefaultUCloudPrivateKey) }, "registry_ucloud_image_tags", cases)
 }

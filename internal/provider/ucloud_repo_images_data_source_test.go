@@ -411,6 +411,8 @@ func TestUCloudRepoImagesRejectsBadInputAtPlan(t *testing.T) {
 		"project_id with space":  {`repo_name = "shop"` + "\n" + `project_id = "org 1"`, `(?s)Attribute\s+project_id\s+must\s+be\s+a\s+project\s+ID\s+such\s+as\s+org-xxxx,\s+without\s+whitespace`},
 		"invalid regex":          {`repo_name = "shop"` + "\n" + `name_regex = "image-(1"`, `(?s)Invalid\s+regular\s+expression.*missing\s+closing\s+\)`},
 		"bad timeout":            {`repo_name = "shop"` + "\n" + `timeouts { read = "soon" }`, badTimeout},
+		"zero timeout":           {`repo_name = "shop"` + "\n" + `timeouts { read = "0s" }`, notPositiveTimeout("read", "0s")},
+		"negative timeout":       {`repo_name = "shop"` + "\n" + `timeouts { read = "-5m" }`, notPositiveTimeout("read", "-5m")},
 		"missing repo_name":      {`name_regex = "x"`, `The argument "repo_name" is required`},
 		"unknown argument given": {`repo_name = "shop"` + "\n" + `region = "cn-bj2"`, `(?s)Unsupported\s+argument.*"region"`},
 	}

@@ -104,6 +104,29 @@ func positiveDuration(s string) (time.Duration, bool) {
 	return d, err == nil && d > 0
 }
 
+// positiveTimeoutValidator refuses a timeouts block's duration that parses
+// but is not above zero ("0s", "-1m"); a value that does not parse is left
+// to the timeouts library's own validator, so it is reported once.
+type positiveTimeoutValidator struct{}
+
+func (positiveTimeoutValidator) Description(context.Context) string {
+	return `must be a positive duration such as "30s" or "2m"`
+}
+func (v positiveTimeoutValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (positiveTimeoutValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	s := req.ConfigValue.ValueString()
+	if d, err := time.ParseDuration(s); err == nil && d <= 0 {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
+			fmt.Sprintf("%s = %q %s A time limit of zero or less would fail every read at once.", req.Path, s, durationAdvice))
+	}
+}
+
 // httpURLValidator accepts an absolute http or https URL.
 type httpURLValidator struct{}
 

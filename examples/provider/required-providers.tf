@@ -1,0 +1,7 @@
+terraform {
+  required_providers {
+    registry = {
+      source = "registry-tools/registry"
+    }
+  }
+}
