@@ -85,6 +85,10 @@ var badInputs = []badInput{
 		want: `(?s)Invalid regular expression.*missing\s+closing\s+\)`},
 	{name: "registry_swr_tags/bad timeout", dataType: "registry_swr_tags", data: with(swrRepoArgs, readTimeout), want: badTimeout},
 
+	// registry_swr_tag
+	{name: "registry_swr_tag/tag with tag_regex", dataType: "registry_swr_tag", data: with(swrRepoArgs, args{"tag": "v1.0.0", "tag_regex": "^v1"}),
+		want: `Invalid Attribute Combination: Attribute "tag_regex" cannot be specified when "tag" is specified`, at: "tag"},
+
 	// registry_ucloud_image_tags
 	{name: "registry_ucloud_image_tags/image_name with a tag", dataType: "registry_ucloud_image_tags", data: args{"repo_name": "shop", "image_name": "api:v1"},
 		want: `(?s)Attribute\s+image_name\s+must\s+be\s+one\s+image\s+name,\s+without\s+':',\s+'@'\s+or\s+whitespace`},
