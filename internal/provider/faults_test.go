@@ -280,6 +280,9 @@ var matrixFaults = []matrixFault{
 			return s, out
 		})
 	}, want: `malformed.*HTTP\s+200`},
+	{name: "empty body with status 200", clouds: allClouds, inject: func(fc *fakecloud.Cloud, mc matrixCloud) {
+		editPage(fc, mc, 0, func(s int, _ http.Header, _ []byte) (int, []byte) { return s, nil })
+	}, want: `malformed\s+answer:\s+\(empty\s+body\).*HTTP\s+200`},
 	{name: "HTML page from a gateway with status 200", clouds: allClouds, inject: func(fc *fakecloud.Cloud, mc matrixCloud) {
 		mc.queue(fc, 1, fakecloud.StatusFault(http.StatusOK, map[string]string{"Content-Type": "text/html"}, matrixHTMLGateway))
 	}, want: `502\s+Bad\s+Gateway.*HTTP\s+200`},
