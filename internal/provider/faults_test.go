@@ -2,6 +2,7 @@ package provider
 
 import (
 	"cmp"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -13,10 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/registry-tools/terraform-provider-registry/internal/fakecloud"
 )
@@ -67,14 +65,14 @@ const (
 type matrixCloud struct {
 	name     string // as in diagnostics, "Huawei Cloud SWR ListRepositoryTags"
 	dataType string // the data source that makes the call
-	body     string // the data source block's arguments
+	args     args   // the data source block's arguments
 	listAttr string // the list attribute holding every item
 	items    int    // in the fake, three pages' worth
 	pageSize int    // items on each page the fake serves
 	// complete is, for a data source that reads one item in one request
 	// rather than a list, the check that the item arrived whole: the
 	// attribute and its value in the fake. nil for a listing (listAttr).
-	complete func(fc *fakecloud.Cloud) (attr string, want knownvalue.Check)
+	complete func(fc *fakecloud.Cloud) (attr, want string)
 	// seed stores n items in this cloud's fake.
 	seed func(fc *fakecloud.Cloud, n int)
 	// queue queues a fault for the next n requests to this cloud's fake.
@@ -90,7 +88,7 @@ var matrixClouds = map[string]matrixCloud{
 	"swr": {
 		name:     "Huawei Cloud SWR ListRepositoryTags",
 		dataType: "registry_swr_tags",
-		body:     "namespace  = \"team\"\nrepository = \"web\"",
+		args:     args{"namespace": "team", "repository": "web"},
 		listAttr: "tags", items: matrixSWRTags, pageSize: matrixSWRPage,
 		seed:  func(fc *fakecloud.Cloud, n int) { fc.SWR.GenerateTags("team", "web", n) },
 		queue: func(fc *fakecloud.Cloud, n int, f fakecloud.Fault) { fc.SWR.Inject(n, f) },
@@ -109,7 +107,7 @@ var matrixClouds = map[string]matrixCloud{
 	"ucloud": {
 		name:     "UCloud UHub GetRepoImage",
 		dataType: "registry_ucloud_repo_images",
-		body:     `repo_name = "shop"`,
+		args:     args{"repo_name": "shop"},
 		listAttr: "images", items: matrixUHubImages, pageSize: 20,
 		seed:  func(fc *fakecloud.Cloud, n int) { fc.UHub.GenerateImages("shop", n) },
 		queue: func(fc *fakecloud.Cloud, n int, f fakecloud.Fault) { fc.UHub.Inject(n, f) },
@@ -129,7 +127,7 @@ var matrixClouds = map[string]matrixCloud{
 	"ucloud_tags": {
 		name:     "UCloud UHub GetImageTag",
 		dataType: "registry_ucloud_image_tags",
-		body:     "repo_name  = \"shop\"\nimage_name = \"api\"",
+		args:     args{"repo_name": "shop", "image_name": "api"},
 		listAttr: "tags", items: matrixUHubTags, pageSize: 20,
 		seed:  func(fc *fakecloud.Cloud, n int) { fc.UHub.GenerateImageTags("shop", "api", n) },
 		queue: func(fc *fakecloud.Cloud, n int, f fakecloud.Fault) { fc.UHub.Inject(n, f) },
@@ -149,14 +147,14 @@ var matrixClouds = map[string]matrixCloud{
 	"swr_tag": {
 		name:     "Huawei Cloud SWR ShowRepoTag",
 		dataType: "registry_swr_tag",
-		body:     "namespace  = \"team\"\nrepository = \"web\"\ntag        = \"" + matrixSWRTag + "\"",
+		args:     args{"namespace": "team", "repository": "web", "tag": matrixSWRTag},
 		items:    matrixSWRTagRepo,
-		complete: func(fc *fakecloud.Cloud) (string, knownvalue.Check) {
+		complete: func(fc *fakecloud.Cloud) (string, string) {
 			t, ok := fc.SWR.Tag("team", "web", matrixSWRTag)
 			if !ok || t.Digest == "" {
-				return "digest", knownvalue.StringExact("(the fake has no digest for " + matrixSWRTag + ")")
+				return "digest", "(the fake has no digest for " + matrixSWRTag + ")"
 			}
-			return "digest", knownvalue.StringExact(t.Digest)
+			return "digest", t.Digest
 		},
 		seed:  func(fc *fakecloud.Cloud, n int) { fc.SWR.GenerateTags("team", "web", n) },
 		queue: func(fc *fakecloud.Cloud, n int, f fakecloud.Fault) { fc.SWR.Inject(n, f) },
@@ -191,35 +189,6 @@ var matrixClouds = map[string]matrixCloud{
 		},
 		throttle: func(fc *fakecloud.Cloud) fakecloud.Fault { return fc.PPIO.ThrottleFault() },
 	},
-}
-
-// matrixProviderConfig configures the provider, every cloud at url.
-func matrixProviderConfig(url, requestTimeout string) string {
-	return fmt.Sprintf(`
-provider "registry" {
-  max_retries     = %d
-  request_timeout = %q
-  swr {
-    region       = %q
-    access_key   = %q
-    secret_key   = %q
-    project_id   = %q
-    endpoint     = %q
-  }
-  ucloud {
-    public_key  = %q
-    private_key = %q
-    endpoint    = %q
-  }
-  ppio {
-    api_key  = %q
-    endpoint = %q
-  }
-}
-`, matrixMaxRetries, requestTimeout,
-		fakecloud.DefaultSWRRegion, fakecloud.DefaultSWRAccessKey, fakecloud.DefaultSWRSecretKey, fakecloud.DefaultSWRProjectID, url,
-		fakecloud.DefaultUCloudPublicKey, fakecloud.DefaultUCloudPrivateKey, url,
-		fakecloud.DefaultPPIOAPIKey, url)
 }
 
 type matrixFault struct {
@@ -311,6 +280,9 @@ var matrixFaults = []matrixFault{
 			return s, out
 		})
 	}, want: `malformed.*HTTP\s+200`},
+	{name: "empty body with status 200", clouds: allClouds, inject: func(fc *fakecloud.Cloud, mc matrixCloud) {
+		editPage(fc, mc, 0, func(s int, _ http.Header, _ []byte) (int, []byte) { return s, nil })
+	}, want: `malformed\s+answer:\s+\(empty\s+body\).*HTTP\s+200`},
 	{name: "HTML page from a gateway with status 200", clouds: allClouds, inject: func(fc *fakecloud.Cloud, mc matrixCloud) {
 		mc.queue(fc, 1, fakecloud.StatusFault(http.StatusOK, map[string]string{"Content-Type": "text/html"}, matrixHTMLGateway))
 	}, want: `502\s+Bad\s+Gateway.*HTTP\s+200`},
@@ -371,54 +343,61 @@ func inflateTotal(mc matrixCloud, extra int) func(int, http.Header, []byte) (int
 	}
 }
 
-// TestFaultMatrix runs the faults in two Terraform runs (runStepCases),
-// one for those a retry absorbs and one for those that must fail; each
-// fault and cloud is a part with its own fake and provider. A fault that
-// must fail requires an error about its part naming the call and carrying
-// the fault's message.
+// TestFaultMatrix reads every fault on every cloud it applies to through
+// the protocol harness, one parallel subtest each
+// (-run 'TestFaultMatrix/truncated_JSON/ppio' picks one): its own fake and
+// provider, a plan's RPCs, then the complete read or the one diagnostic,
+// naming the call, that carries the fault's message.
 func TestFaultMatrix(t *testing.T) {
 	t.Parallel()
-	for _, failing := range []bool{false, true} {
-		t.Run(fmt.Sprintf("failing=%t", failing), func(t *testing.T) {
+	for _, f := range matrixFaults {
+		t.Run(f.name, func(t *testing.T) {
 			t.Parallel()
-			var cases []stepCase
-			for _, f := range matrixFaults {
-				if (f.want != "") != failing {
-					continue
-				}
-				for _, cloud := range f.clouds {
-					cases = append(cases, matrixCase(f, matrixClouds[cloud], cloud))
-				}
+			for _, cloud := range f.clouds {
+				t.Run(cloud, func(t *testing.T) {
+					t.Parallel()
+					runFault(t, f, matrixClouds[cloud])
+				})
 			}
-			runStepCases(t, cases)
 		})
 	}
 }
 
-// matrixCase is fault f on cloud mc: the fake seeded and the fault
-// injected, then either the complete read or f's diagnostic.
-func matrixCase(f matrixFault, mc matrixCloud, cloud string) stepCase {
-	return stepCase{
-		name: f.name + " / " + cloud,
-		opts: []Option{WithMaxBodyBytes(matrixBodyLimit), WithSWRPageSize(matrixSWRPage)},
-		step: func(_ *testing.T, fc *fakecloud.Cloud, url string) resource.TestStep {
-			n := cmp.Or(f.items, mc.items)
-			mc.seed(fc, n)
-			f.inject(fc, mc)
-			step := resource.TestStep{Config: matrixProviderConfig(url, cmp.Or(f.timeout, matrixReqTimeout)) +
-				fmt.Sprintf("data %q \"m\" {\n%s\n}\n", mc.dataType, mc.body)}
-			addr := "data." + mc.dataType + ".m"
-			switch {
-			case f.want != "":
-				// The call, then the fault's message.
-				step.ExpectError = regexp.MustCompile(strings.ReplaceAll(regexp.QuoteMeta(mc.name), " ", `\s+`) + `\s+failed.*` + f.want)
-			case mc.complete != nil:
-				attr, want := mc.complete(fc)
-				step.ConfigStateChecks = []statecheck.StateCheck{statecheck.ExpectKnownValue(addr, tfjsonpath.New(attr), want)}
-			default:
-				step.ConfigStateChecks = []statecheck.StateCheck{statecheck.ExpectKnownValue(addr, tfjsonpath.New(mc.listAttr), knownvalue.ListSizeExact(n))}
-			}
-			return step
-		},
+// runFault is fault f on cloud mc: the fake seeded and the fault injected,
+// then either the complete read or f's diagnostic.
+func runFault(t *testing.T, f matrixFault, mc matrixCloud) {
+	fc, url := startFake(t)
+	n := cmp.Or(f.items, mc.items)
+	mc.seed(fc, n)
+	f.inject(fc, mc)
+	h := newHarness(t, context.Background(), testServer(nil, WithMaxBodyBytes(matrixBodyLimit), WithSWRPageSize(matrixSWRPage)))
+	provider := args{"max_retries": matrixMaxRetries, "request_timeout": cmp.Or(f.timeout, matrixReqTimeout)}
+	for name, block := range h.fakeBlocks(url) {
+		provider[name] = block
+	}
+	state, diags := h.plan(provider, mc.dataType, mc.args)
+	switch {
+	case f.want != "":
+		// The call in the summary, then the fault's message in the detail,
+		// whose paragraphs .* crosses.
+		expectDiagnostic(t, diags, `(?s)`+strings.ReplaceAll(regexp.QuoteMeta(mc.name), " ", `\s+`)+`\s+failed.*`+f.want, "")
+		if len(diags) != 1 {
+			t.Errorf("%d diagnostics, want one: %v", len(diags), diagnosticsText(diags))
+		}
+	case diags != nil:
+		t.Fatalf("the read failed: %v", diagnosticsText(diags))
+	case mc.complete != nil:
+		attr, want := mc.complete(fc)
+		if got := str(t, state[attr]); got != want {
+			t.Errorf("%s = %q, want %q", attr, got, want)
+		}
+	default:
+		var items []tftypes.Value
+		if err := state[mc.listAttr].As(&items); err != nil {
+			t.Fatal(err)
+		}
+		if len(items) != n {
+			t.Errorf("%d %s, want all %d", len(items), mc.listAttr, n)
+		}
 	}
 }

@@ -2,6 +2,10 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -166,4 +170,157 @@ func nullObject(t tftypes.Object, set map[string]tftypes.Value) tftypes.Value {
 		}
 	}
 	return tftypes.NewValue(t, vals)
+}
+
+// args are the arguments of a block as a table row writes them: a string,
+// an int, a bool, or args for a nested block; the harness gives each the
+// type the schema has for it, and every argument not given is null.
+type args map[string]any
+
+// value is v as a value of type t.
+func (h *harness) value(t tftypes.Type, v any) tftypes.Value {
+	h.tb.Helper()
+	switch v := v.(type) {
+	case tftypes.Value:
+		return v
+	case string:
+		return tftypes.NewValue(tftypes.String, v)
+	case int:
+		return tftypes.NewValue(tftypes.Number, v)
+	case bool:
+		return tftypes.NewValue(tftypes.Bool, v)
+	case args:
+		ot, ok := t.(tftypes.Object)
+		if !ok {
+			h.tb.Fatalf("a block of arguments %v where the schema has a %s", v, t)
+		}
+		vals := make(map[string]tftypes.Value, len(v))
+		for name, x := range v {
+			at, ok := ot.AttributeTypes[name]
+			if !ok {
+				h.tb.Fatalf("no argument %q in %s", name, ot)
+			}
+			vals[name] = h.value(at, x)
+		}
+		return nullObject(ot, vals)
+	}
+	h.tb.Fatalf("an argument of Go type %T", v)
+	return tftypes.Value{}
+}
+
+// plan reads a data source as Terraform's plan does, RPC by RPC, up to
+// the first that gives an error: ValidateProviderConfig,
+// ValidateDataResourceConfig, ConfigureProvider, then ReadDataSource.
+// provider and data are the arguments of the provider block and of the
+// typeName block. It returns the state read, decoded against the schema,
+// or the diagnostics of the RPC that failed.
+func (h *harness) plan(provider args, typeName string, data args) (map[string]tftypes.Value, []*tfprotov6.Diagnostic) {
+	h.tb.Helper()
+	pt := h.providerType()
+	pv, err := tfprotov6.NewDynamicValue(pt, h.value(pt, provider))
+	if err != nil {
+		h.tb.Fatal(err)
+	}
+	dt := h.dataSourceType(typeName)
+	dv, err := tfprotov6.NewDynamicValue(dt, h.value(dt, data))
+	if err != nil {
+		h.tb.Fatal(err)
+	}
+	vp, err := h.server.ValidateProviderConfig(h.ctx, &tfprotov6.ValidateProviderConfigRequest{Config: &pv})
+	if failed(h.tb, "ValidateProviderConfig", vp, err) {
+		return nil, vp.Diagnostics
+	}
+	vd, err := h.server.ValidateDataResourceConfig(h.ctx, &tfprotov6.ValidateDataResourceConfigRequest{TypeName: typeName, Config: &dv})
+	if failed(h.tb, "ValidateDataResourceConfig", vd, err) {
+		return nil, vd.Diagnostics
+	}
+	cp, err := h.server.ConfigureProvider(h.ctx, &tfprotov6.ConfigureProviderRequest{Config: &pv})
+	if failed(h.tb, "ConfigureProvider", cp, err) {
+		return nil, cp.Diagnostics
+	}
+	rd, err := h.server.ReadDataSource(h.ctx, &tfprotov6.ReadDataSourceRequest{TypeName: typeName, Config: &dv})
+	if failed(h.tb, "ReadDataSource", rd, err) {
+		return nil, rd.Diagnostics
+	}
+	v, err := rd.State.Unmarshal(dt)
+	if err != nil {
+		h.tb.Fatalf("%s: the state does not decode against the schema: %v", typeName, err)
+	}
+	var state map[string]tftypes.Value
+	if err := v.As(&state); err != nil {
+		h.tb.Fatal(err)
+	}
+	return state, nil
+}
+
+// expectDiagnostic fails the test unless one of diags, as "summary:
+// detail", matches want, and, when at is not empty, is about the argument
+// at that path (as pathText writes it). want means what it says: it
+// matches across lines only where it says (?s).
+func expectDiagnostic(tb testing.TB, diags []*tfprotov6.Diagnostic, want, at string) {
+	tb.Helper()
+	if len(diags) == 0 {
+		tb.Fatalf("no error; want one matching %q", want)
+	}
+	re := regexp.MustCompile(want)
+	for _, d := range diags {
+		if d.Severity == tfprotov6.DiagnosticSeverityError && re.MatchString(d.Summary+": "+d.Detail) && (at == "" || pathText(d.Attribute) == at) {
+			return
+		}
+	}
+	var got []string
+	for _, d := range diags {
+		got = append(got, fmt.Sprintf("%s (at %q)", d.Summary+": "+d.Detail, pathText(d.Attribute)))
+	}
+	where := ""
+	if at != "" {
+		where = " at " + at
+	}
+	tb.Errorf("no error%s matches %q; got:\n%s", where, want, strings.Join(got, "\n"))
+}
+
+// pathText is an attribute path as Terraform's configuration writes it:
+// swr.endpoint.
+func pathText(p *tftypes.AttributePath) string {
+	if p == nil {
+		return ""
+	}
+	var parts []string
+	for _, s := range p.Steps() {
+		switch s := s.(type) {
+		case tftypes.AttributeName:
+			parts = append(parts, string(s))
+		case tftypes.ElementKeyInt:
+			parts = append(parts, fmt.Sprint(int64(s)))
+		case tftypes.ElementKeyString:
+			parts = append(parts, string(s))
+		default:
+			parts = append(parts, fmt.Sprint(s))
+		}
+	}
+	return strings.Join(parts, ".")
+}
+
+// failed is whether an RPC gave an error diagnostic; an RPC error fails
+// the test.
+func failed[R interface {
+	*tfprotov6.ValidateProviderConfigResponse | *tfprotov6.ValidateDataResourceConfigResponse |
+		*tfprotov6.ConfigureProviderResponse | *tfprotov6.ReadDataSourceResponse
+}](tb testing.TB, what string, resp R, err error) bool {
+	tb.Helper()
+	if err != nil {
+		tb.Fatalf("%s: %v", what, err)
+	}
+	var diags []*tfprotov6.Diagnostic
+	switch r := any(resp).(type) {
+	case *tfprotov6.ValidateProviderConfigResponse:
+		diags = r.Diagnostics
+	case *tfprotov6.ValidateDataResourceConfigResponse:
+		diags = r.Diagnostics
+	case *tfprotov6.ConfigureProviderResponse:
+		diags = r.Diagnostics
+	case *tfprotov6.ReadDataSourceResponse:
+		diags = r.Diagnostics
+	}
+	return slices.ContainsFunc(diags, func(d *tfprotov6.Diagnostic) bool { return d.Severity == tfprotov6.DiagnosticSeverityError })
 }

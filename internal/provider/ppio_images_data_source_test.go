@@ -376,19 +376,6 @@ func TestPPIOImagesFailures(t *testing.T) {
 	})
 }
 
-func TestPPIOImagesRejectsBadInputAtPlan(t *testing.T) {
-	t.Parallel()
-	cases := map[string]planErrorCase{
-		"unknown type":     {`type = "public"`, `(?s)Attribute\s+type\s+value\s+must\s+be\s+one\s+of:\s+\["base"\s+"community"\s+"private"\],\s+got:\s+"public"`},
-		"name too long":    {fmt.Sprintf("name = %q", strings.Repeat("n", 256)), `(?s)Attribute\s+name\s+string\s+length\s+must\s+be\s+between\s+0\s+and\s+255`},
-		"invalid regex":    {`name_regex = "pytorch-(1"`, `(?s)Invalid regular expression.*missing\s+closing\s+\)`},
-		"bad timeout":      {`timeouts { read = "soon" }`, badTimeout},
-		"zero timeout":     {`timeouts { read = "0s" }`, notPositiveTimeout("read", "0s")},
-		"negative timeout": {`timeouts { read = "-5m" }`, notPositiveTimeout("read", "-5m")},
-	}
-	expectPlanErrors(t, func(url string) string { return ppioProviderConfig(url, fakecloud.DefaultPPIOAPIKey) }, "registry_ppio_images", cases)
-}
-
 func ppioMissingAPIKey(t *testing.T, _ *fakecloud.Cloud, url string) resource.TestStep {
 
 	return resource.TestStep{

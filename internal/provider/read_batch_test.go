@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -15,6 +16,9 @@ import (
 // Reads of one step, many in one Terraform run (batch_test.go): each case
 // builds its step as if it ran alone (a provider "registry" block, data
 // sources named as its checks name them) against a fake of its own.
+
+// envUnbatched, set, runs each case of a batch alone.
+const envUnbatched = "TEST_UNBATCHED"
 
 // stepCase is one read of a batch.
 type stepCase struct {
@@ -32,8 +36,28 @@ type stepCase struct {
 // succeeds and passes its checks, or every step has an ExpectError, and
 // then each must fail with an error about its own configuration matching
 // it, and no error may be about anything else.
+//
+// With TEST_UNBATCHED=1 in the environment, each case is instead a
+// Terraform run of its own, a parallel subtest that -run picks by name: a
+// case means the same alone as in a batch (its ExpectError is the same
+// pattern, matched as written), and this shows it.
 func runStepCases(t *testing.T, cases []stepCase) {
 	t.Helper()
+	if os.Getenv(envUnbatched) != "" {
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				t.Parallel()
+				fc, url := startFake(t)
+				step := c.step(t, fc, url)
+				var env testEnv
+				if c.env != nil {
+					env = c.env(url)
+				}
+				resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: testFactories(env, c.opts...), Steps: []resource.TestStep{step}})
+			})
+		}
+		return
+	}
 	var root strings.Builder
 	factories := partProviders{}
 	var checks []statecheck.StateCheck

@@ -3,7 +3,6 @@ package provider
 import (
 	"fmt"
 	"regexp"
-	"strings"
 	"testing"
 	"time"
 
@@ -220,23 +219,6 @@ func TestSWRTagsFailures(t *testing.T) {
 		{name: "a wrong secret key names the argument", step: swrTagsWrongSecretKey},
 		{name: "missing credentials", step: swrTagsMissingCredentials},
 	})
-}
-
-func TestSWRTagsRejectsBadInputAtPlan(t *testing.T) {
-	t.Parallel()
-	cases := map[string]planErrorCase{
-		"namespace upper case":   {`namespace = "Team"` + "\n" + `repository = "web"`, `Attribute namespace must follow SWR's organization-name rule`},
-		"namespace double dash":  {`namespace = "a--b"` + "\n" + `repository = "web"`, `Attribute namespace must follow SWR's`},
-		"namespace too long":     {fmt.Sprintf("namespace = %q\nrepository = \"web\"", strings.Repeat("a", 65)), `namespace string length must be between 1 and 64`},
-		"repository bad":         {`namespace = "team"` + "\n" + `repository = "Web//x"`, `Attribute repository must be lower-case letters`},
-		"empty tag filter":       {`namespace = "team"` + "\n" + `repository = "web"` + "\n" + `tag = ""`, `Attribute tag string length must be between 1 and 128`},
-		"invalid regex":          {`namespace = "team"` + "\n" + `repository = "web"` + "\n" + `tag_regex = "v(1"`, `(?s)Invalid regular expression.*missing\s+closing\s+\)`},
-		"bad timeout":            {`namespace = "team"` + "\n" + `repository = "web"` + "\n" + `timeouts { read = "soon" }`, badTimeout},
-		"zero timeout":           {`namespace = "team"` + "\n" + `repository = "web"` + "\n" + `timeouts { read = "0s" }`, notPositiveTimeout("read", "0s")},
-		"negative timeout":       {`namespace = "team"` + "\n" + `repository = "web"` + "\n" + `timeouts { read = "-5m" }`, notPositiveTimeout("read", "-5m")},
-		"missing repository arg": {`namespace = "team"`, `The argument "repository" is required`},
-	}
-	expectPlanErrors(t, func(url string) string { return swrProviderConfig(url, fakecloud.DefaultSWRSecretKey) }, "registry_swr_tags", cases)
 }
 
 func swrTagsWrongSecretKey(t *testing.T, fc *fakecloud.Cloud, url string) resource.TestStep {

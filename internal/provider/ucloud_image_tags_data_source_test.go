@@ -339,22 +339,6 @@ func TestUCloudImageTagsReads(t *testing.T) {
 	}...))
 }
 
-func TestUCloudImageTagsRejectsBadInputAtPlan(t *testing.T) {
-	t.Parallel()
-	cases := map[string]planErrorCase{
-		"image_name with a tag":    {`repo_name = "shop"` + "\n" + `image_name = "api:v1"`, `(?s)Attribute\s+image_name\s+must\s+be\s+one\s+image\s+name,\s+without\s+':',\s+'@'\s+or\s+whitespace`},
-		"image_name with a digest": {`repo_name = "shop"` + "\n" + `image_name = "api@sha256:00"`, `(?s)Attribute\s+image_name\s+must\s+be\s+one\s+image\s+name`},
-		"empty image_name":         {`repo_name = "shop"` + "\n" + `image_name = ""`, `(?s)Attribute\s+image_name\s+must\s+not\s+be\s+empty:\s+it\s+must\s+be\s+one\s+image\s+name`},
-		"repo_name with slash":     {`repo_name = "shop/api"` + "\n" + `image_name = "api"`, `(?s)Attribute\s+repo_name\s+must\s+be\s+one\s+repository\s+name`},
-		"missing image_name":       {`repo_name = "shop"`, `The argument "image_name" is required`},
-		"invalid regex":            {`repo_name = "shop"` + "\n" + `image_name = "api"` + "\n" + `tag_regex = "v(1"`, `(?s)Invalid\s+regular\s+expression.*missing\s+closing\s+\)`},
-		"bad timeout":              {`repo_name = "shop"` + "\n" + `image_name = "api"` + "\n" + `timeouts { read = "soon" }`, badTimeout},
-		"zero timeout":             {`repo_name = "shop"` + "\n" + `image_name = "api"` + "\n" + `timeouts { read = "0s" }`, notPositiveTimeout("read", "0s")},
-		"negative timeout":         {`repo_name = "shop"` + "\n" + `image_name = "api"` + "\n" + `timeouts { read = "-5m" }`, notPositiveTimeout("read", "-5m")},
-	}
-	expectPlanErrors(t, func(url string) string { return ucloudProviderConfig(url, fakecloud.DefaultUCloudPrivateKey) }, "registry_ucloud_image_tags", cases)
-}
-
 // TestUCloudImageTagStatesBothRoutes: both data sources write, through the
 // direct read path and through the framework's, the same state, which
 // decodes against the schema.

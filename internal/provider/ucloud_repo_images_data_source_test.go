@@ -400,25 +400,6 @@ func TestUCloudRepoImagesFailures(t *testing.T) {
 	))
 }
 
-func TestUCloudRepoImagesRejectsBadInputAtPlan(t *testing.T) {
-	t.Parallel()
-	cases := map[string]planErrorCase{
-		"empty repo_name":        {`repo_name = ""`, `(?s)Attribute\s+repo_name\s+must\s+not\s+be\s+empty:\s+it\s+must\s+be\s+one\s+repository\s+name,\s+without\s+'/'\s+or\s+whitespace\.`},
-		"repo_name too long":     {fmt.Sprintf("repo_name = %q", strings.Repeat("r", 129)), `(?s)Attribute\s+repo_name\s+string\s+length\s+must\s+be\s+between\s+1\s+and\s+128,\s+got:\s+129`},
-		"repo_name with slash":   {`repo_name = "shop/web"`, `(?s)Attribute\s+repo_name\s+must\s+be\s+one\s+repository\s+name,\s+without\s+'/'\s+or\s+whitespace`},
-		"repo_name with space":   {`repo_name = "my shop"`, `(?s)Attribute\s+repo_name\s+must\s+be\s+one\s+repository\s+name`},
-		"empty project_id":       {`repo_name = "shop"` + "\n" + `project_id = ""`, `(?s)Attribute\s+project_id\s+must\s+not\s+be\s+empty:\s+it\s+must\s+be\s+a\s+project\s+ID\s+such\s+as\s+org-xxxx`},
-		"project_id with space":  {`repo_name = "shop"` + "\n" + `project_id = "org 1"`, `(?s)Attribute\s+project_id\s+must\s+be\s+a\s+project\s+ID\s+such\s+as\s+org-xxxx,\s+without\s+whitespace`},
-		"invalid regex":          {`repo_name = "shop"` + "\n" + `name_regex = "image-(1"`, `(?s)Invalid\s+regular\s+expression.*missing\s+closing\s+\)`},
-		"bad timeout":            {`repo_name = "shop"` + "\n" + `timeouts { read = "soon" }`, badTimeout},
-		"zero timeout":           {`repo_name = "shop"` + "\n" + `timeouts { read = "0s" }`, notPositiveTimeout("read", "0s")},
-		"negative timeout":       {`repo_name = "shop"` + "\n" + `timeouts { read = "-5m" }`, notPositiveTimeout("read", "-5m")},
-		"missing repo_name":      {`name_regex = "x"`, `The argument "repo_name" is required`},
-		"unknown argument given": {`repo_name = "shop"` + "\n" + `region = "cn-bj2"`, `(?s)Unsupported\s+argument.*"region"`},
-	}
-	expectPlanErrors(t, func(url string) string { return ucloudProviderConfig(url, fakecloud.DefaultUCloudPrivateKey) }, "registry_ucloud_repo_images", cases)
-}
-
 func ucloudRepoImagesWrongPrivateKey(t *testing.T, fc *fakecloud.Cloud, url string) resource.TestStep {
 	fc.UHub.GenerateImages("shop", 2)
 
