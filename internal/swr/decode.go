@@ -11,8 +11,8 @@ import (
 
 	"github.com/registry-tools/terraform-provider-registry/internal/apierror"
 	"github.com/registry-tools/terraform-provider-registry/internal/apitime"
-	"github.com/registry-tools/terraform-provider-registry/internal/tagkind"
 	"github.com/registry-tools/terraform-provider-registry/internal/jsonscan"
+	"github.com/registry-tools/terraform-provider-registry/internal/tagkind"
 	"github.com/registry-tools/terraform-provider-registry/internal/transport"
 )
 
