@@ -6,6 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/registry-tools/terraform-provider-registry/internal/apitime"
+	"github.com/registry-tools/terraform-provider-registry/internal/tagkind"
 )
 
 // refDecodeTags is DecodeTags as it was on encoding/json's Decoder, token
@@ -42,4 +45,43 @@ func refDecodeTags(body []byte, withManifest bool, dst []Tag) ([]Tag, error) {
 		return dst, errors.New("tag list: data after the array")
 	}
 	return dst, nil
+}
+
+// wireTag is the JSON of a tag as encoding/json's struct tags declare it:
+// the reference's own declaration of the fields DecodeTags reads from its
+// table, so that the two are held to each other.
+type wireTag struct {
+	ID           int64        `json:"id"`
+	RepoID       int64        `json:"repo_id"`
+	Tag          string       `json:"Tag"`
+	ImageID      string       `json:"image_id"`
+	Digest       string       `json:"digest"`
+	Schema       int64        `json:"schema"`
+	Path         string       `json:"path"`
+	InternalPath string       `json:"internal_path"`
+	Size         int64        `json:"size"`
+	IsTrusted    bool         `json:"is_trusted"`
+	Created      apitime.Time `json:"created"`
+	Updated      apitime.Time `json:"updated"`
+	Deleted      apitime.Time `json:"deleted"`
+	DomainID     string       `json:"domain_id"`
+	Scanned      bool         `json:"scanned"`
+	TagType      int64        `json:"tag_type"`
+	Manifest     manifestText `json:"manifest"`
+}
+
+// tag is the decoded tag, classified by its name and manifest; the
+// manifest itself is kept only when withManifest is set.
+func (w *wireTag) tag(withManifest bool) Tag {
+	t := Tag{
+		ID: w.ID, RepoID: w.RepoID, Tag: w.Tag, ImageID: w.ImageID, Digest: w.Digest,
+		Schema: w.Schema, Path: w.Path, InternalPath: w.InternalPath,
+		Size: w.Size, IsTrusted: w.IsTrusted, Created: w.Created.Time, Updated: w.Updated.Time,
+		Deleted: w.Deleted.Time, DomainID: w.DomainID, Scanned: w.Scanned, TagType: w.TagType,
+		Info: tagkind.Classify(w.Tag, w.Manifest.buf),
+	}
+	if withManifest {
+		t.Manifest = string(w.Manifest.buf)
+	}
+	return t
 }
