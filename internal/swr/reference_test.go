@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 
 	"github.com/registry-tools/terraform-provider-registry/internal/apitime"
 	"github.com/registry-tools/terraform-provider-registry/internal/tagkind"
@@ -49,7 +50,8 @@ func refDecodeTags(body []byte, withManifest bool, dst []Tag) ([]Tag, error) {
 
 // wireTag is the JSON of a tag as encoding/json's struct tags declare it:
 // the reference's own declaration of the fields DecodeTags reads from its
-// table, so that the two are held to each other.
+// table, so that the two are held to each other. Its fields are Tag's, by
+// name (tag checks that none is missing), times as apitime.Time.
 type wireTag struct {
 	ID           int64        `json:"id"`
 	RepoID       int64        `json:"repo_id"`
@@ -70,16 +72,29 @@ type wireTag struct {
 	Manifest     manifestText `json:"manifest"`
 }
 
-// tag is the decoded tag, classified by its name and manifest; the
-// manifest itself is kept only when withManifest is set.
+// tag is the decoded tag, every field of w copied to Tag's field of the
+// same name, classified by its name and manifest; the manifest itself is
+// kept only when withManifest is set. A field of Tag that wireTag lacks
+// (but Manifest and the classification) panics: the reference must read
+// every field DecodeTags reads.
 func (w *wireTag) tag(withManifest bool) Tag {
-	t := Tag{
-		ID: w.ID, RepoID: w.RepoID, Tag: w.Tag, ImageID: w.ImageID, Digest: w.Digest,
-		Schema: w.Schema, Path: w.Path, InternalPath: w.InternalPath,
-		Size: w.Size, IsTrusted: w.IsTrusted, Created: w.Created.Time, Updated: w.Updated.Time,
-		Deleted: w.Deleted.Time, DomainID: w.DomainID, Scanned: w.Scanned, TagType: w.TagType,
-		Info: tagkind.Classify(w.Tag, w.Manifest.buf),
+	var t Tag
+	src, dst := reflect.ValueOf(w).Elem(), reflect.ValueOf(&t).Elem()
+	for i := range dst.NumField() {
+		f := dst.Type().Field(i)
+		if f.Name == "Manifest" || f.Anonymous {
+			continue
+		}
+		v := src.FieldByName(f.Name)
+		if !v.IsValid() {
+			panic("wireTag has no field " + f.Name)
+		}
+		if at, ok := v.Interface().(apitime.Time); ok {
+			v = reflect.ValueOf(at.Time)
+		}
+		dst.Field(i).Set(v)
 	}
+	t.Info = tagkind.Classify(w.Tag, w.Manifest.buf)
 	if withManifest {
 		t.Manifest = string(w.Manifest.buf)
 	}
