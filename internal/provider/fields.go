@@ -450,7 +450,7 @@ func (o *object[T]) encode(ctx context.Context, e *stateEncoder, v *T, nulls fie
 // tfValue is what encode writes, built as a tftypes.Value of typ (the
 // schema's type of the object) instead: a second writer of state, kept
 // apart from the encoder's msgpack, that only the tests call, to hold the
-// encoder to it (TestStateMatchesTheTableWriter). It shares the getters
+// encoder to it (TestStateEqualsFrameworkStateSet). It shares the getters
 // with encode, not how each kind becomes a value.
 func (o *object[T]) tfValue(ctx context.Context, v *T, nulls fieldSet, typ tftypes.Type) (tftypes.Value, error) {
 	ot, ok := typ.(tftypes.Object)
