@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"math/big"
 	"slices"
 	"time"
 
@@ -53,6 +54,10 @@ type field[T any] struct {
 	nestedAttr func(context.Context) schema.Attribute
 	nested     func(ctx context.Context, e *stateEncoder, v *T, nulls fieldSet)
 	nulls      func(*T) fieldSet
+	// value is what nested writes, as a tftypes.Value of the attribute's
+	// type typ: for tfValue, the reference writer the tests hold the
+	// encoder to.
+	value func(ctx context.Context, v *T, nulls fieldSet, typ tftypes.Type) (tftypes.Value, error)
 
 	// kindArgument: its schema (an attribute or, for timeouts, a block),
 	// how to set it from the configuration and how to echo it.
@@ -117,6 +122,22 @@ func listField[T, E any](name, desc string, elem *object[E], get func(*T) []E) f
 				elem.encode(ctx, e, &items[i], nulls)
 			}
 		},
+		value: func(ctx context.Context, v *T, nulls fieldSet, typ tftypes.Type) (tftypes.Value, error) {
+			lt, ok := typ.(tftypes.List)
+			if !ok {
+				return tftypes.Value{}, fmt.Errorf("%s: type %s is not a list", name, typ)
+			}
+			items := get(v)
+			vals := make([]tftypes.Value, len(items))
+			for i := range items {
+				ev, err := elem.tfValue(ctx, &items[i], nulls, lt.ElementType)
+				if err != nil {
+					return tftypes.Value{}, err
+				}
+				vals[i] = ev
+			}
+			return tftypes.NewValue(typ, vals), nil
+		},
 	}
 }
 
@@ -131,6 +152,13 @@ func nullableListField[T, E any](name, desc string, elem *object[E], get func(*T
 			return
 		}
 		list(ctx, e, v, nulls)
+	}
+	listValue := f.value
+	f.value = func(ctx context.Context, v *T, nulls fieldSet, typ tftypes.Type) (tftypes.Value, error) {
+		if get(v) == nil {
+			return tftypes.NewValue(typ, nil), nil
+		}
+		return listValue(ctx, v, nulls, typ)
 	}
 	return f
 }
@@ -148,6 +176,12 @@ func objectField[T, E any](name, desc string, elem *object[E], get func(*T) *E) 
 			} else {
 				e.null()
 			}
+		},
+		value: func(ctx context.Context, v *T, nulls fieldSet, typ tftypes.Type) (tftypes.Value, error) {
+			if item := get(v); item != nil {
+				return elem.tfValue(ctx, item, nulls, typ)
+			}
+			return tftypes.NewValue(typ, nil), nil
 		},
 	}
 }
@@ -411,4 +445,73 @@ func (o *object[T]) encode(ctx context.Context, e *stateEncoder, v *T, nulls fie
 		}
 	}
 	e.endObject()
+}
+
+// tfValue is what encode writes, built as a tftypes.Value of typ (the
+// schema's type of the object) instead: a second writer of state, kept
+// apart from the encoder's msgpack, that only the tests call, to hold the
+// encoder to it (TestStateEqualsFrameworkStateSet). It shares the getters
+// with encode, not how each kind becomes a value.
+func (o *object[T]) tfValue(ctx context.Context, v *T, nulls fieldSet, typ tftypes.Type) (tftypes.Value, error) {
+	ot, ok := typ.(tftypes.Object)
+	if !ok {
+		return tftypes.Value{}, fmt.Errorf("%s: type %s is not an object", o.name, typ)
+	}
+	if len(ot.AttributeTypes) != len(o.fields) {
+		return tftypes.Value{}, fmt.Errorf("%s: %d fields, the type has %d attributes", o.name, len(o.fields), len(ot.AttributeTypes))
+	}
+	attrs := make(map[string]tftypes.Value, len(o.fields))
+	for i := range o.fields {
+		f := &o.fields[i]
+		at, ok := ot.AttributeTypes[f.name]
+		if !ok {
+			return tftypes.Value{}, fmt.Errorf("%s: the type has no attribute %q", o.name, f.name)
+		}
+		var val any // nil: null
+		switch {
+		case nulls&(1<<i) != 0:
+		case f.kind == kindString:
+			val = f.str(v)
+		case f.kind == kindNullString:
+			if s, ok := f.optStr(v); ok {
+				val = s
+			}
+		case f.kind == kindInt64:
+			val = new(big.Float).SetInt64(f.i64(v))
+		case f.kind == kindBool:
+			val = f.b(v)
+		case f.kind == kindTime, f.kind == kindNullTime:
+			if t := f.at(v); !t.IsZero() {
+				val = t.In(time.UTC).Format(time.RFC3339)
+			} else if f.kind == kindTime {
+				val = ""
+			}
+		case f.kind == kindNested && f.value == nil:
+			return tftypes.Value{}, fmt.Errorf("%s: nested field %q has no value writer", o.name, f.name)
+		case f.kind == kindNested:
+			var elemNulls fieldSet
+			if f.nulls != nil {
+				elemNulls = f.nulls(v)
+			}
+			nv, err := f.value(ctx, v, elemNulls, at)
+			if err != nil {
+				return tftypes.Value{}, err
+			}
+			attrs[f.name] = nv
+			continue
+		case f.kind == kindArgument:
+			raw, err := f.echo(ctx, v)
+			if err != nil {
+				return tftypes.Value{}, err
+			}
+			av, err := (&tfprotov6.DynamicValue{MsgPack: raw}).Unmarshal(at)
+			if err != nil {
+				return tftypes.Value{}, fmt.Errorf("%s: argument %s: %w", o.name, f.name, err)
+			}
+			attrs[f.name] = av
+			continue
+		}
+		attrs[f.name] = tftypes.NewValue(at, val)
+	}
+	return tftypes.NewValue(typ, attrs), nil
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 // embed lifts the computed fields of an element table E into a table of T
@@ -49,6 +51,9 @@ func embed[T, E any](elem *object[E], get func(*T) *E, rename map[string]string,
 		case kindNested:
 			lifted.nestedAttr = f.nestedAttr
 			lifted.nested = func(ctx context.Context, e *stateEncoder, v *T, nulls fieldSet) { f.nested(ctx, e, get(v), nulls) }
+			lifted.value = func(ctx context.Context, v *T, nulls fieldSet, typ tftypes.Type) (tftypes.Value, error) {
+				return f.value(ctx, get(v), nulls, typ)
+			}
 		default:
 			panic(fmt.Sprintf("%s: field %q is an argument and cannot be embedded", elem.name, f.name))
 		}

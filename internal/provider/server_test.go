@@ -1,8 +1,10 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"maps"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -103,55 +105,13 @@ func TestDirectReadReportsABadConfigurationAsADiagnostic(t *testing.T) {
 	}
 }
 
-// The framework's own models of the three data sources' state, written out
-// by hand, independent of the field tables: what tfsdk.State.Set makes of
-// them is what Terraform must get from the direct path.
+// The framework's own models of the UCloud and PPIO data sources' state,
+// written out by hand, independent of the field tables: what
+// tfsdk.State.Set makes of them is what Terraform must get from the direct
+// path. (SWR's tag, whose attributes change most, has no such copy: its
+// state is held to the table writer, tfValue, and to the checks of what
+// its getters derive.)
 type (
-	swrTagsStateModel struct {
-		ID              types.String   `tfsdk:"id"`
-		Namespace       types.String   `tfsdk:"namespace"`
-		Repository      types.String   `tfsdk:"repository"`
-		Tag             types.String   `tfsdk:"tag"`
-		TagRegex        types.String   `tfsdk:"tag_regex"`
-		IncludeManifest types.Bool     `tfsdk:"include_manifest"`
-		TotalCount      types.Int64    `tfsdk:"total_count"`
-		Tags            []swrTagModel  `tfsdk:"tags"`
-		Latest          *swrTagModel   `tfsdk:"latest"`
-		Timeouts        timeouts.Value `tfsdk:"timeouts"`
-	}
-	swrTagModel struct {
-		ID           types.Int64        `tfsdk:"id"`
-		RepoID       types.Int64        `tfsdk:"repo_id"`
-		Tag          types.String       `tfsdk:"tag"`
-		ImageID      types.String       `tfsdk:"image_id"`
-		Digest       types.String       `tfsdk:"digest"`
-		Manifest     types.String       `tfsdk:"manifest"`
-		Schema       types.Int64        `tfsdk:"schema"`
-		Path         types.String       `tfsdk:"path"`
-		InternalPath types.String       `tfsdk:"internal_path"`
-		PinnedPath   types.String       `tfsdk:"pinned_path"`
-		Size         types.Int64        `tfsdk:"size"`
-		IsTrusted    types.Bool         `tfsdk:"is_trusted"`
-		Created      types.String       `tfsdk:"created"`
-		Updated      types.String       `tfsdk:"updated"`
-		Deleted      types.String       `tfsdk:"deleted"`
-		DomainID     types.String       `tfsdk:"domain_id"`
-		Scanned      types.Bool         `tfsdk:"scanned"`
-		TagType      types.Int64        `tfsdk:"tag_type"`
-		Kind         types.String       `tfsdk:"kind"`
-		MediaType    types.String       `tfsdk:"media_type"`
-		ArtifactType types.String       `tfsdk:"artifact_type"`
-		Platforms    []swrPlatformModel `tfsdk:"platforms"`
-	}
-	swrPlatformModel struct {
-		OS           types.String `tfsdk:"os"`
-		Architecture types.String `tfsdk:"architecture"`
-		Variant      types.String `tfsdk:"variant"`
-		OSVersion    types.String `tfsdk:"os_version"`
-		Digest       types.String `tfsdk:"digest"`
-		MediaType    types.String `tfsdk:"media_type"`
-		PinnedPath   types.String `tfsdk:"pinned_path"`
-	}
 	ucloudRepoImagesStateModel struct {
 		ID         types.String       `tfsdk:"id"`
 		RepoName   types.String       `tfsdk:"repo_name"`
@@ -223,28 +183,6 @@ func TestStateEqualsFrameworkStateSet(t *testing.T) {
 	swrTagV0 := swr.Tag{ID: 10, RepoID: 7, Tag: "v0", ImageID: "img0", Schema: 1,
 		Path: "swr.cn-north-4.myhuaweicloud.com/team/web:v0", Created: may1, Updated: may1, Deleted: may2,
 		Info: tagkind.Info{Kind: tagkind.HelmChart, MediaType: "application/vnd.oci.image.manifest.v1+json", ArtifactType: "application/vnd.cncf.helm.config.v1+json"}}
-	swrV1 := swrTagModel{ID: types.Int64Value(11), RepoID: types.Int64Value(7), Tag: str("v1"), ImageID: str("img1"),
-		Digest: str("sha256:aa"), Manifest: str(`{"schemaVersion":2}`), Schema: types.Int64Value(2),
-		Path: str("swr.cn-north-4.myhuaweicloud.com/team/web:v1"), InternalPath: str("10.0.0.1:20202/team/web:v1"),
-		PinnedPath: str("swr.cn-north-4.myhuaweicloud.com/team/web@sha256:aa"), Size: types.Int64Value(1024), IsTrusted: types.BoolValue(true),
-		Created: str("2024-05-01T02:00:00Z"), Updated: str("2024-05-02T09:30:15Z"), Deleted: null, DomainID: str("dom"),
-		Scanned: types.BoolValue(true), TagType: types.Int64Value(1),
-		Kind: str("index"), MediaType: str("application/vnd.oci.image.index.v1+json"), ArtifactType: null, Platforms: []swrPlatformModel{
-			{OS: str("linux"), Architecture: str("arm"), Variant: str("v7"), OSVersion: null, Digest: str("sha256:bb"),
-				MediaType: str("application/vnd.oci.image.manifest.v1+json"), PinnedPath: str("swr.cn-north-4.myhuaweicloud.com/team/web@sha256:bb")},
-			{OS: str("windows"), Architecture: str("amd64"), Variant: null, OSVersion: str("10.0.17763.5458"), Digest: str("sha256:cc"),
-				MediaType: null, PinnedPath: str("swr.cn-north-4.myhuaweicloud.com/team/web@sha256:cc")},
-		}}
-	swrV0 := swrTagModel{ID: types.Int64Value(10), RepoID: types.Int64Value(7), Tag: str("v0"), ImageID: str("img0"),
-		Digest: null, Manifest: null, Schema: types.Int64Value(1),
-		Path: str("swr.cn-north-4.myhuaweicloud.com/team/web:v0"), InternalPath: null, PinnedPath: null,
-		Size: types.Int64Value(0), IsTrusted: types.BoolValue(false), Created: str("2024-05-01T02:00:00Z"), Updated: str("2024-05-01T02:00:00Z"),
-		Deleted: str("2024-05-02T09:30:15Z"), DomainID: null, Scanned: types.BoolValue(false), TagType: types.Int64Value(0),
-		Kind: str("helm_chart"), MediaType: str("application/vnd.oci.image.manifest.v1+json"),
-		ArtifactType: str("application/vnd.cncf.helm.config.v1+json"), Platforms: nil}
-	swrV1NoManifest, swrV0NoManifest := swrV1, swrV0
-	swrV1NoManifest.Manifest, swrV0NoManifest.Manifest = null, null
-
 	ucloudAPI := ucloudImageModel{ImageName: str("api"), RepoName: str("shop"), PullCount: types.Int64Value(42), CreateTime: str("2024-05-01T02:00:00Z"),
 		UpdateTime: str("2024-05-02T09:30:15Z"), LatestTag: str("v2"), LatestPath: str("uhub.service.ucloud.cn/shop/api:v2")}
 	ppioTorch := ppioImageModel{ID: str("i2"), Name: str("torch"), Image: str("reg.example.com/ns/torch"), Type: str("private"), Status: str("normal"),
@@ -253,41 +191,61 @@ func TestStateEqualsFrameworkStateSet(t *testing.T) {
 			{ID: str("t2"), Tag: str("2.1"), OwnerID: str("o"), FullImageName: str("reg.example.com/ns/torch:2.1")},
 		}}
 
+	tfStr, tfNull := tfString, tftypes.NewValue(tftypes.String, nil)
+	swrFill := func(total int64, tags []swr.Tag) func(*testing.T, tftypes.Value) ([]byte, tftypes.Value) {
+		return func(t *testing.T, config tftypes.Value) ([]byte, tftypes.Value) {
+			return encodeFixture(t, ctx, swrTags, config, func(s *swrTagsState) { s.total, s.tags = total, tags })
+		}
+	}
 	cases := []struct {
 		name  string
 		ds    datasource.DataSource
-		model any // the whole state; its arguments are the configuration
-		state func(t *testing.T, config tftypes.Value) []byte
+		model any // the whole state written by hand, its arguments the configuration; or nil: see args
+		// Without a model: the arguments given (the others null); what
+		// the getters derive from other values, by attrAt path; and the
+		// tag latest is, by path ("" for null).
+		args   map[string]tftypes.Value
+		check  map[string]tftypes.Value
+		latest string
+		state  func(t *testing.T, config tftypes.Value) (state []byte, fromTable tftypes.Value)
 	}{
-		{"swr with manifests", &swrTagsDataSource{}, &swrTagsStateModel{
-			ID: str("team/web?tag=v&tag_regex=^v[01]$&include_manifest=true"), Namespace: str("team"), Repository: str("web"),
-			Tag: str("v"), TagRegex: str("^v[01]$"), IncludeManifest: types.BoolValue(true), TotalCount: types.Int64Value(3),
-			Tags: []swrTagModel{swrV1, swrV0}, Latest: &swrV1, Timeouts: readIn3m,
-		}, func(t *testing.T, config tftypes.Value) []byte {
-			return encodeFixture(t, ctx, swrTags, config, func(s *swrTagsState) { s.total = 3; s.tags = []swr.Tag{swrTagV1, swrTagV0} })
-		}},
-		{"swr without manifests", &swrTagsDataSource{}, &swrTagsStateModel{
-			ID: str("team/web"), Namespace: str("team"), Repository: str("web"), Tag: null, TagRegex: null,
-			IncludeManifest: types.BoolNull(), TotalCount: types.Int64Value(2),
-			Tags: []swrTagModel{swrV1NoManifest, swrV0NoManifest}, Latest: &swrV1NoManifest, Timeouts: nullTimeouts(),
-		}, func(t *testing.T, config tftypes.Value) []byte {
-			return encodeFixture(t, ctx, swrTags, config, func(s *swrTagsState) { s.total = 2; s.tags = []swr.Tag{swrTagV1, swrTagV0} })
-		}},
-		{"swr: latest is the first tag that is not an artifact", &swrTagsDataSource{}, &swrTagsStateModel{
-			ID: str("team/web"), Namespace: str("team"), Repository: str("web"), Tag: null, TagRegex: null,
-			IncludeManifest: types.BoolNull(), TotalCount: types.Int64Value(2),
-			Tags: []swrTagModel{swrV0NoManifest, swrV1NoManifest}, Latest: &swrV1NoManifest, Timeouts: nullTimeouts(),
-		}, func(t *testing.T, config tftypes.Value) []byte {
-			return encodeFixture(t, ctx, swrTags, config, func(s *swrTagsState) { s.total = 2; s.tags = []swr.Tag{swrTagV0, swrTagV1} })
-		}},
-		{"swr with no tags", &swrTagsDataSource{}, &swrTagsStateModel{
-			ID: str("team/web?include_manifest=true"), Namespace: str("team"), Repository: str("web"), Tag: null, TagRegex: null,
-			IncludeManifest: types.BoolValue(true), TotalCount: types.Int64Value(0),
-			Tags: []swrTagModel{}, Latest: nil, Timeouts: nullTimeouts(),
-		}, func(t *testing.T, config tftypes.Value) []byte {
-			return encodeFixture(t, ctx, swrTags, config, func(s *swrTagsState) { s.tags = []swr.Tag{} })
-		}},
-		{"ucloud", &ucloudRepoImagesDataSource{}, &ucloudRepoImagesStateModel{
+		{name: "swr with manifests", ds: &swrTagsDataSource{}, args: map[string]tftypes.Value{
+			"namespace": tfStr("team"), "repository": tfStr("web"), "tag": tfStr("v"), "tag_regex": tfStr("^v[01]$"),
+			"include_manifest": tftypes.NewValue(tftypes.Bool, true),
+			"timeouts": tftypes.NewValue(tftypes.Object{AttributeTypes: map[string]tftypes.Type{"read": tftypes.String}},
+				map[string]tftypes.Value{"read": tfStr("3m")}),
+		}, check: map[string]tftypes.Value{
+			"id":                 tfStr("team/web?tag=v&tag_regex=^v[01]$&include_manifest=true"),
+			"tags.0.manifest":    tfStr(`{"schemaVersion":2}`),
+			"tags.1.manifest":    tfNull,
+			"tags.0.created":     tfStr("2024-05-01T02:00:00Z"),
+			"tags.0.deleted":     tfNull,
+			"tags.1.deleted":     tfStr("2024-05-02T09:30:15Z"),
+			"tags.0.pinned_path": tfStr("swr.cn-north-4.myhuaweicloud.com/team/web@sha256:aa"),
+			"tags.1.pinned_path": tfNull, "tags.1.digest": tfNull, "tags.1.internal_path": tfNull, "tags.1.domain_id": tfNull,
+			"tags.0.kind": tfStr("index"), "tags.0.artifact_type": tfNull,
+			"tags.1.kind": tfStr("helm_chart"), "tags.1.artifact_type": tfStr("application/vnd.cncf.helm.config.v1+json"),
+			"tags.1.platforms":               tftypes.NewValue(swrPlatformType(ctx), nil),
+			"tags.0.platforms.0.pinned_path": tfStr("swr.cn-north-4.myhuaweicloud.com/team/web@sha256:bb"),
+			"tags.0.platforms.0.os_version":  tfNull,
+			"tags.0.platforms.1.variant":     tfNull,
+			"tags.0.platforms.1.media_type":  tfNull,
+			"tags.0.platforms.1.pinned_path": tfStr("swr.cn-north-4.myhuaweicloud.com/team/web@sha256:cc"),
+		}, latest: "tags.0", state: swrFill(3, []swr.Tag{swrTagV1, swrTagV0})},
+		{name: "swr without manifests", ds: &swrTagsDataSource{}, args: map[string]tftypes.Value{
+			"namespace": tfStr("team"), "repository": tfStr("web"),
+		}, check: map[string]tftypes.Value{
+			"id": tfStr("team/web"), "tags.0.manifest": tfNull, "tags.1.manifest": tfNull, "latest.manifest": tfNull,
+		}, latest: "tags.0", state: swrFill(2, []swr.Tag{swrTagV1, swrTagV0})},
+		{name: "swr: latest is the first tag that is not an artifact", ds: &swrTagsDataSource{}, args: map[string]tftypes.Value{
+			"namespace": tfStr("team"), "repository": tfStr("web"),
+		}, check: map[string]tftypes.Value{"id": tfStr("team/web")}, latest: "tags.1", state: swrFill(2, []swr.Tag{swrTagV0, swrTagV1})},
+		{name: "swr with no tags", ds: &swrTagsDataSource{}, args: map[string]tftypes.Value{
+			"namespace": tfStr("team"), "repository": tfStr("web"), "include_manifest": tftypes.NewValue(tftypes.Bool, true),
+		}, check: map[string]tftypes.Value{
+			"id": tfStr("team/web?include_manifest=true"), "tags": tftypes.NewValue(tftypes.List{ElementType: swrTagType(ctx)}, []tftypes.Value{}),
+		}, latest: "", state: swrFill(0, []swr.Tag{})},
+		{name: "ucloud", ds: &ucloudRepoImagesDataSource{}, model: &ucloudRepoImagesStateModel{
 			ID: str("org-1/shop?name_regex=^a"), RepoName: str("shop"), ProjectID: str("org-1"), NameRegex: str("^a"),
 			TotalCount: types.Int64Value(5), Timeouts: readIn3m, Latest: &ucloudAPI,
 			Images: []ucloudImageModel{
@@ -295,7 +253,7 @@ func TestStateEqualsFrameworkStateSet(t *testing.T) {
 				{ImageName: str("admin"), RepoName: str("shop"), PullCount: types.Int64Value(0), CreateTime: null,
 					UpdateTime: null, LatestTag: null, LatestPath: null},
 			},
-		}, func(t *testing.T, config tftypes.Value) []byte {
+		}, state: func(t *testing.T, config tftypes.Value) ([]byte, tftypes.Value) {
 			return encodeFixture(t, ctx, ucloudRepoImages, config, func(s *ucloudRepoImagesState) {
 				s.total = 5
 				s.images = []ucloud.Image{
@@ -304,7 +262,7 @@ func TestStateEqualsFrameworkStateSet(t *testing.T) {
 				}
 			})
 		}},
-		{"ppio", &ppioImagesDataSource{}, &ppioImagesStateModel{
+		{name: "ppio", ds: &ppioImagesDataSource{}, model: &ppioImagesStateModel{
 			ID: str("ppio-images?type=private&name_regex=torch"), Type: str("private"), Name: str(""), NameRegex: str("torch"), Timeouts: nullTimeouts(),
 			Latest: &ppioTorch,
 			Images: []ppioImageModel{
@@ -312,7 +270,7 @@ func TestStateEqualsFrameworkStateSet(t *testing.T) {
 				{ID: str("i1"), Name: str("torch-old"), Image: str("reg.example.com/ns/torch-old"), Type: str("private"), Status: str("disable"),
 					StatusError: str("IMAGE_PULL_FAILED"), StatusMessage: str("gone"), CreatedAt: null, Tags: []ppioImageTagModel{}},
 			},
-		}, func(t *testing.T, config tftypes.Value) []byte {
+		}, state: func(t *testing.T, config tftypes.Value) ([]byte, tftypes.Value) {
 			return encodeFixture(t, ctx, ppioImages, config, func(s *ppioImagesState) {
 				s.images = []ppio.Image{
 					{ID: "i2", Name: "torch", Image: "reg.example.com/ns/torch", Type: "private", Status: "normal", CreatedAt: may2, Tags: []ppio.Tag{
@@ -330,38 +288,98 @@ func TestStateEqualsFrameworkStateSet(t *testing.T) {
 			var sch datasource.SchemaResponse
 			c.ds.Schema(ctx, datasource.SchemaRequest{}, &sch)
 			stateType := sch.Schema.Type().TerraformType(ctx)
-			want := tfsdk.State{Schema: sch.Schema}
-			if diags := want.Set(ctx, c.model); diags.HasError() {
-				t.Fatalf("the framework cannot set the model: %v", diags)
-			}
-			// The configuration is the state with every computed attribute null.
-			var stateAttrs map[string]tftypes.Value
-			if err := want.Raw.As(&stateAttrs); err != nil {
-				t.Fatal(err)
-			}
-			attrs := maps.Clone(stateAttrs) // As shares the value's own map
-			for name, a := range sch.Schema.Attributes {
-				if a.IsComputed() && !a.IsOptional() {
-					attrs[name] = tftypes.NewValue(a.GetType().TerraformType(ctx), nil)
+			var want *tfsdk.State
+			var config tftypes.Value
+			if c.model != nil {
+				want = &tfsdk.State{Schema: sch.Schema}
+				if diags := want.Set(ctx, c.model); diags.HasError() {
+					t.Fatalf("the framework cannot set the model: %v", diags)
 				}
+				// The configuration is the state with every computed attribute null.
+				var stateAttrs map[string]tftypes.Value
+				if err := want.Raw.As(&stateAttrs); err != nil {
+					t.Fatal(err)
+				}
+				attrs := maps.Clone(stateAttrs) // As shares the value's own map
+				for name, a := range sch.Schema.Attributes {
+					if a.IsComputed() && !a.IsOptional() {
+						attrs[name] = tftypes.NewValue(a.GetType().TerraformType(ctx), nil)
+					}
+				}
+				config = tftypes.NewValue(stateType, attrs)
+			} else {
+				attrs := map[string]tftypes.Value{}
+				for name, at := range stateType.(tftypes.Object).AttributeTypes {
+					attrs[name] = tftypes.NewValue(at, nil)
+					if v, ok := c.args[name]; ok {
+						attrs[name] = v
+					}
+				}
+				config = tftypes.NewValue(stateType, attrs)
 			}
-			config := tftypes.NewValue(stateType, attrs)
 
-			got, err := (&tfprotov6.DynamicValue{MsgPack: c.state(t, config)}).Unmarshal(stateType)
+			state, fromTable := c.state(t, config)
+			got, err := (&tfprotov6.DynamicValue{MsgPack: state}).Unmarshal(stateType)
 			if err != nil {
 				t.Fatalf("the state does not decode against the schema: %v", err)
 			}
-			if !got.Equal(want.Raw) {
+			if !got.Equal(fromTable) {
+				diffs, _ := got.Diff(fromTable)
+				t.Fatalf("the state differs from the table writer's (tfValue):\n%v", diffs)
+			}
+			if want != nil && !got.Equal(want.Raw) {
 				diffs, _ := got.Diff(want.Raw)
 				t.Fatalf("the state differs from the framework's:\n%v", diffs)
+			}
+			if want != nil {
+				return
+			}
+			for path, v := range c.check {
+				if a := attrAt(t, got, path); !a.Equal(v) {
+					t.Errorf("%s = %v, want %v", path, a, v)
+				}
+			}
+			latest := attrAt(t, got, "latest")
+			if c.latest == "" && !latest.IsNull() || c.latest != "" && !latest.Equal(attrAt(t, got, c.latest)) {
+				t.Errorf("latest = %v, want %s", latest, cmp.Or(c.latest, "null"))
 			}
 		})
 	}
 }
 
+// attrAt is the value at path in v: attribute names and list indexes
+// joined with '.', such as "tags.0.platforms.1.variant".
+func attrAt(t *testing.T, v tftypes.Value, path string) tftypes.Value {
+	t.Helper()
+	p := tftypes.NewAttributePath()
+	for _, step := range strings.Split(path, ".") {
+		if i, err := strconv.Atoi(step); err == nil {
+			p = p.WithElementKeyInt(i)
+		} else {
+			p = p.WithAttributeName(step)
+		}
+	}
+	got, _, err := tftypes.WalkAttributePath(v, p)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return got.(tftypes.Value)
+}
+
+// swrTagType is the type of one SWR tag object, and swrPlatformType of
+// its platforms, from the schema.
+func swrTagType(ctx context.Context) tftypes.Type {
+	return swrTags.schema(ctx, "").Type().TerraformType(ctx).(tftypes.Object).AttributeTypes["latest"]
+}
+
+func swrPlatformType(ctx context.Context) tftypes.Type {
+	return swrTagType(ctx).(tftypes.Object).AttributeTypes["platforms"]
+}
+
 // encodeFixture decodes config's arguments into a state through obj, lets
-// fill add the listing's result, and encodes it.
-func encodeFixture[S any](t *testing.T, ctx context.Context, obj *object[S], config tftypes.Value, fill func(*S)) []byte {
+// fill add the listing's result, and encodes it; fromTable is the same
+// state as the table writer (tfValue) writes it.
+func encodeFixture[S any](t *testing.T, ctx context.Context, obj *object[S], config tftypes.Value, fill func(*S)) (state []byte, fromTable tftypes.Value) {
 	t.Helper()
 	var s S
 	if diags := obj.decodeArguments(ctx, config, &s); diags.HasError() {
@@ -372,7 +390,11 @@ func encodeFixture[S any](t *testing.T, ctx context.Context, obj *object[S], con
 	if diags.HasError() {
 		t.Fatalf("encode: %v", diags)
 	}
-	return state
+	fromTable, err := obj.tfValue(ctx, &s, 0, config.Type())
+	if err != nil {
+		t.Fatalf("tfValue: %v", err)
+	}
+	return state, fromTable
 }
 
 // readTimeouts is a timeouts block with read set.

@@ -41,43 +41,6 @@ type Tag struct {
 	tagkind.Info
 }
 
-// wireTag is the JSON of a tag.
-type wireTag struct {
-	ID           int64        `json:"id"`
-	RepoID       int64        `json:"repo_id"`
-	Tag          string       `json:"Tag"`
-	ImageID      string       `json:"image_id"`
-	Digest       string       `json:"digest"`
-	Schema       int64        `json:"schema"`
-	Path         string       `json:"path"`
-	InternalPath string       `json:"internal_path"`
-	Size         int64        `json:"size"`
-	IsTrusted    bool         `json:"is_trusted"`
-	Created      apitime.Time `json:"created"`
-	Updated      apitime.Time `json:"updated"`
-	Deleted      apitime.Time `json:"deleted"`
-	DomainID     string       `json:"domain_id"`
-	Scanned      bool         `json:"scanned"`
-	TagType      int64        `json:"tag_type"`
-	Manifest     manifestText `json:"manifest"`
-}
-
-// tag is the decoded tag, classified by its name and manifest; the
-// manifest itself is kept only when withManifest is set.
-func (w *wireTag) tag(withManifest bool) Tag {
-	t := Tag{
-		ID: w.ID, RepoID: w.RepoID, Tag: w.Tag, ImageID: w.ImageID, Digest: w.Digest,
-		Schema: w.Schema, Path: w.Path, InternalPath: w.InternalPath,
-		Size: w.Size, IsTrusted: w.IsTrusted, Created: w.Created.Time, Updated: w.Updated.Time,
-		Deleted: w.Deleted.Time, DomainID: w.DomainID, Scanned: w.Scanned, TagType: w.TagType,
-		Info: tagkind.Classify(w.Tag, w.Manifest.buf),
-	}
-	if withManifest {
-		t.Manifest = string(w.Manifest.buf)
-	}
-	return t
-}
-
 // DecodeTags reads a page: a JSON array of tags, and appends them to dst.
 // Anything but a complete array is an error. It reads the page in one
 // pass (jsonscan) and decodes each tag as encoding/json's Decoder would
@@ -97,18 +60,18 @@ func DecodeTags(body []byte, withManifest bool, dst []Tag) ([]Tag, error) {
 	// The array is not entered: encoding/json's Decoder counts the
 	// nesting of each tag from the tag.
 	s.Consume('[')
-	var w wireTag
+	var d tagDecoder
 	for first := true; s.Element(first); first = false {
-		// Each tag decodes into a zero wireTag but for the buffer its
-		// manifest is unescaped into, which the next tag reuses.
-		w = wireTag{Manifest: manifestText{buf: w.Manifest.buf[:0]}}
-		if err := w.decode(&s); err != nil {
+		// Each tag decodes into a zero Tag; the buffer its manifest is
+		// unescaped into is reused by the next tag.
+		d.reset()
+		if err := d.decode(&s); err != nil {
 			return dst, fmt.Errorf("tag %d: %w", len(dst), err)
 		}
 		if s.Failed() {
 			break
 		}
-		dst = append(dst, w.tag(withManifest))
+		dst = append(dst, d.tag(withManifest))
 	}
 	if s.Failed() {
 		return dst, fmt.Errorf("tag list: not JSON (at byte %d of %d)", s.FailedAt(), len(body))
@@ -120,9 +83,34 @@ func DecodeTags(body []byte, withManifest bool, dst []Tag) ([]Tag, error) {
 	return dst, nil
 }
 
-// decode reads one tag, an object (or null, which leaves w as it is), from
-// s. A syntax error is left for the caller to find in s.
-func (w *wireTag) decode(s *jsonscan.Scanner) error {
+// tagDecoder decodes tags into a Tag, the manifest apart: unescaped into
+// a buffer that the next tag reuses, and copied into the Tag only when
+// it is asked for.
+type tagDecoder struct {
+	t        Tag
+	manifest manifestText
+}
+
+// reset starts a tag: a zero Tag, the manifest buffer kept.
+func (d *tagDecoder) reset() {
+	d.t = Tag{}
+	d.manifest.buf = d.manifest.buf[:0]
+}
+
+// tag is the decoded tag, classified by its name and manifest; the
+// manifest itself is kept only when withManifest is set.
+func (d *tagDecoder) tag(withManifest bool) Tag {
+	t := d.t
+	t.Info = tagkind.Classify(t.Tag, d.manifest.buf)
+	if withManifest {
+		t.Manifest = string(d.manifest.buf)
+	}
+	return t
+}
+
+// decode reads one tag, an object (or null, which leaves the tag as it
+// is), from s. A syntax error is left for the caller to find in s.
+func (d *tagDecoder) decode(s *jsonscan.Scanner) error {
 	switch s.Peek() {
 	case 'n':
 		s.Literal("null")
@@ -141,79 +129,70 @@ func (w *wireTag) decode(s *jsonscan.Scanner) error {
 		if !ok {
 			return nil
 		}
-		var err error
-		switch jsonscan.Field(key, tagFields[:]) {
-		case fID:
-			err = decodeInt(s, &w.ID)
-		case fRepoID:
-			err = decodeInt(s, &w.RepoID)
-		case fTag:
-			err = decodeString(s, &w.Tag)
-		case fImageID:
-			err = decodeString(s, &w.ImageID)
-		case fDigest:
-			err = decodeString(s, &w.Digest)
-		case fSchema:
-			err = decodeInt(s, &w.Schema)
-		case fPath:
-			err = decodeString(s, &w.Path)
-		case fInternalPath:
-			err = decodeString(s, &w.InternalPath)
-		case fSize:
-			err = decodeInt(s, &w.Size)
-		case fIsTrusted:
-			err = decodeBool(s, &w.IsTrusted)
-		case fCreated:
-			err = decodeTime(s, &w.Created)
-		case fUpdated:
-			err = decodeTime(s, &w.Updated)
-		case fDeleted:
-			err = decodeTime(s, &w.Deleted)
-		case fDomainID:
-			err = decodeString(s, &w.DomainID)
-		case fScanned:
-			err = decodeBool(s, &w.Scanned)
-		case fTagType:
-			err = decodeInt(s, &w.TagType)
-		case fManifest:
-			err = decodeUnmarshaler(s, &w.Manifest)
-		default:
+		i := jsonscan.Field(key, tagFieldNames)
+		if i < 0 {
 			s.Skip()
+			continue
 		}
-		if err != nil {
+		if err := tagFields[i].decode(s, d); err != nil {
 			return fmt.Errorf("%q: %w", key, err)
 		}
 	}
 }
 
-// The fields of wireTag, and their JSON names (as in its struct tags): a
-// read-only table for jsonscan.Field.
-const (
-	fID = iota
-	fRepoID
-	fTag
-	fImageID
-	fDigest
-	fSchema
-	fPath
-	fInternalPath
-	fSize
-	fIsTrusted
-	fCreated
-	fUpdated
-	fDeleted
-	fDomainID
-	fScanned
-	fTagType
-	fManifest
-	nTagFields
-)
+// tagField is one field of a tag's JSON: its name, matched to keys as
+// encoding/json matches them, and how its value is decoded.
+type tagField struct {
+	name   string
+	decode func(*jsonscan.Scanner, *tagDecoder) error
+}
 
-var tagFields = [nTagFields]string{
-	fID: "id", fRepoID: "repo_id", fTag: "Tag", fImageID: "image_id", fDigest: "digest", fSchema: "schema",
-	fPath: "path", fInternalPath: "internal_path", fSize: "size", fIsTrusted: "is_trusted",
-	fCreated: "created", fUpdated: "updated", fDeleted: "deleted", fDomainID: "domain_id", fScanned: "scanned",
-	fTagType: "tag_type", fManifest: "manifest",
+// tagFields are the fields of a tag's JSON: a new field of Tag is one line
+// here. A read-only table; the names must be distinct under Unicode case
+// folding, as a struct's JSON field names are.
+var tagFields = [...]tagField{
+	intField("id", func(t *Tag) *int64 { return &t.ID }),
+	intField("repo_id", func(t *Tag) *int64 { return &t.RepoID }),
+	stringField("Tag", func(t *Tag) *string { return &t.Tag }),
+	stringField("image_id", func(t *Tag) *string { return &t.ImageID }),
+	stringField("digest", func(t *Tag) *string { return &t.Digest }),
+	intField("schema", func(t *Tag) *int64 { return &t.Schema }),
+	stringField("path", func(t *Tag) *string { return &t.Path }),
+	stringField("internal_path", func(t *Tag) *string { return &t.InternalPath }),
+	intField("size", func(t *Tag) *int64 { return &t.Size }),
+	boolField("is_trusted", func(t *Tag) *bool { return &t.IsTrusted }),
+	timeField("created", func(t *Tag) *time.Time { return &t.Created }),
+	timeField("updated", func(t *Tag) *time.Time { return &t.Updated }),
+	timeField("deleted", func(t *Tag) *time.Time { return &t.Deleted }),
+	stringField("domain_id", func(t *Tag) *string { return &t.DomainID }),
+	boolField("scanned", func(t *Tag) *bool { return &t.Scanned }),
+	intField("tag_type", func(t *Tag) *int64 { return &t.TagType }),
+	{"manifest", func(s *jsonscan.Scanner, d *tagDecoder) error { return decodeUnmarshaler(s, &d.manifest) }},
+}
+
+// tagFieldNames are tagFields' names, in its order, for jsonscan.Field.
+var tagFieldNames = func() []string {
+	names := make([]string, len(tagFields))
+	for i, f := range tagFields {
+		names[i] = f.name
+	}
+	return names
+}()
+
+func intField(name string, field func(*Tag) *int64) tagField {
+	return tagField{name, func(s *jsonscan.Scanner, d *tagDecoder) error { return decodeInt(s, field(&d.t)) }}
+}
+
+func stringField(name string, field func(*Tag) *string) tagField {
+	return tagField{name, func(s *jsonscan.Scanner, d *tagDecoder) error { return decodeString(s, field(&d.t)) }}
+}
+
+func boolField(name string, field func(*Tag) *bool) tagField {
+	return tagField{name, func(s *jsonscan.Scanner, d *tagDecoder) error { return decodeBool(s, field(&d.t)) }}
+}
+
+func timeField(name string, field func(*Tag) *time.Time) tagField {
+	return tagField{name, func(s *jsonscan.Scanner, d *tagDecoder) error { return decodeTime(s, field(&d.t)) }}
 }
 
 // decodeInt reads an int64 field: an integer in range sets it, null leaves
@@ -267,26 +246,36 @@ func decodeBool(s *jsonscan.Scanner, dst *bool) error {
 	return notA(s, "true or false")
 }
 
-// decodeTime reads a time field as its UnmarshalJSON does, but hands a
-// string without escapes (every time SWR sends) straight to apitime.Parse
-// rather than through the json.Unmarshal that UnmarshalJSON unquotes it
-// with, which cost a fifth of a page.
-func decodeTime(s *jsonscan.Scanner, dst *apitime.Time) error {
+// decodeTime reads a time field as apitime.Time's UnmarshalJSON does
+// (null included, which zeroes it), but hands a string without escapes
+// (every time SWR sends) straight to apitime.Parse rather than through the
+// json.Unmarshal that UnmarshalJSON unquotes it with, which cost a fifth
+// of a page.
+func decodeTime(s *jsonscan.Scanner, dst *time.Time) error {
+	var lit []byte
 	if s.Peek() != '"' {
-		return decodeUnmarshaler(s, dst)
+		lit = s.Raw()
+	} else {
+		var plain bool
+		if lit, plain = s.String(); plain && !s.Failed() {
+			t, err := apitime.Parse(string(lit[1 : len(lit)-1]))
+			if err != nil {
+				return err
+			}
+			*dst = t
+			return nil
+		}
 	}
-	lit, plain := s.String()
-	switch {
-	case s.Failed():
+	if s.Failed() {
 		return nil
-	case !plain:
-		return dst.UnmarshalJSON(lit)
 	}
-	t, err := apitime.Parse(string(lit[1 : len(lit)-1]))
-	if err != nil {
+	// Called on a local, not through an interface, so that it does not
+	// escape: one allocation per time field was a tenth of a page's.
+	t := apitime.Time{Time: *dst}
+	if err := t.UnmarshalJSON(lit); err != nil {
 		return err
 	}
-	dst.Time = t
+	*dst = t.Time
 	return nil
 }
 
@@ -310,16 +299,27 @@ func notA(s *jsonscan.Scanner, want string) error {
 }
 
 // DecodeTag reads ShowRepoTag's answer: one tag object and nothing after
-// it. An answer without a tag name is an error.
+// it, decoded as DecodeTags decodes a tag of a page. An answer without a
+// tag name is an error.
 func DecodeTag(body []byte, withManifest bool) (Tag, error) {
-	var w wireTag
-	if err := json.Unmarshal(body, &w); err != nil {
+	var s jsonscan.Scanner
+	s.Reset(body)
+	s.WS()
+	var d tagDecoder
+	err := d.decode(&s)
+	s.WS()
+	switch {
+	case s.Failed() || err == nil && !s.AtEnd():
+		// A syntax error, or data after the tag, is the error, as in
+		// json.Unmarshal.
+		s.Fail() // data after the tag: the first syntax error is kept
+		return Tag{}, fmt.Errorf("tag: not JSON (at byte %d of %d)", s.FailedAt(), len(body))
+	case err != nil:
 		return Tag{}, fmt.Errorf("tag: %w", err)
-	}
-	if w.Tag == "" {
+	case d.t.Tag == "":
 		return Tag{}, errors.New(`tag: no object with a "Tag" name`)
 	}
-	return w.tag(withManifest), nil
+	return d.tag(withManifest), nil
 }
 
 // ParseContentRange reads the total from "offset-count/total" (or

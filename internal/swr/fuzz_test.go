@@ -308,3 +308,33 @@ func FuzzDecodeTagsMatchesReference(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecodeTagMatchesReference: DecodeTag reads ShowRepoTag's answer as
+// json.Unmarshal into the reference's wireTag read it: the same tag, and
+// an error for the same answers.
+func FuzzDecodeTagMatchesReference(f *testing.F) {
+	for _, body := range []string{
+		`{"id":1,"Tag":"v1","manifest":"{\"schemaVersion\":2}","created":"2018-07-06T06:18:55Z","deleted":null}`,
+		`{"Tag":"v1"} `, `{"Tag":"v1"} x`, `{"Tag":"v1"}}`, `{"Tag":""}`, `{}`, `null`, ``, `[]`, `"v1"`, `{"Tag":"v1"`,
+		`{"Tag":"v1","id":"1"}`, `{"Tag":"v1","id":"1"} x`, `{"TAG":"v1","ſize":4}`, `{"Tag":"v1","created":"yesterday"}`,
+		`{"Tag":"v1","manifest":5}`, `{"Tag":"v1","x":[1,]}`,
+	} {
+		f.Add([]byte(body), true)
+		f.Add([]byte(body), false)
+	}
+	f.Fuzz(func(t *testing.T, body []byte, withManifest bool) {
+		got, err := DecodeTag(body, withManifest)
+		var w wireTag
+		refErr := json.Unmarshal(body, &w)
+		var want Tag
+		switch {
+		case refErr == nil && w.Tag == "":
+			refErr = fmt.Errorf("no tag name")
+		case refErr == nil:
+			want = w.tag(withManifest)
+		}
+		if (err == nil) != (refErr == nil) || !reflect.DeepEqual(got, want) {
+			t.Fatalf("DecodeTag(%q, %v) = %+v, %v; json.Unmarshal: %+v, %v", body, withManifest, got, err, want, refErr)
+		}
+	})
+}

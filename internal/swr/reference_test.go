@@ -6,6 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
+
+	"github.com/registry-tools/terraform-provider-registry/internal/apitime"
+	"github.com/registry-tools/terraform-provider-registry/internal/tagkind"
 )
 
 // refDecodeTags is DecodeTags as it was on encoding/json's Decoder, token
@@ -42,4 +46,57 @@ func refDecodeTags(body []byte, withManifest bool, dst []Tag) ([]Tag, error) {
 		return dst, errors.New("tag list: data after the array")
 	}
 	return dst, nil
+}
+
+// wireTag is the JSON of a tag as encoding/json's struct tags declare it:
+// the reference's own declaration of the fields DecodeTags reads from its
+// table, so that the two are held to each other. Its fields are Tag's, by
+// name (tag checks that none is missing), times as apitime.Time.
+type wireTag struct {
+	ID           int64        `json:"id"`
+	RepoID       int64        `json:"repo_id"`
+	Tag          string       `json:"Tag"`
+	ImageID      string       `json:"image_id"`
+	Digest       string       `json:"digest"`
+	Schema       int64        `json:"schema"`
+	Path         string       `json:"path"`
+	InternalPath string       `json:"internal_path"`
+	Size         int64        `json:"size"`
+	IsTrusted    bool         `json:"is_trusted"`
+	Created      apitime.Time `json:"created"`
+	Updated      apitime.Time `json:"updated"`
+	Deleted      apitime.Time `json:"deleted"`
+	DomainID     string       `json:"domain_id"`
+	Scanned      bool         `json:"scanned"`
+	TagType      int64        `json:"tag_type"`
+	Manifest     manifestText `json:"manifest"`
+}
+
+// tag is the decoded tag, every field of w copied to Tag's field of the
+// same name, classified by its name and manifest; the manifest itself is
+// kept only when withManifest is set. A field of Tag that wireTag lacks
+// (but Manifest and the classification) panics: the reference must read
+// every field DecodeTags reads.
+func (w *wireTag) tag(withManifest bool) Tag {
+	var t Tag
+	src, dst := reflect.ValueOf(w).Elem(), reflect.ValueOf(&t).Elem()
+	for i := range dst.NumField() {
+		f := dst.Type().Field(i)
+		if f.Name == "Manifest" || f.Anonymous {
+			continue
+		}
+		v := src.FieldByName(f.Name)
+		if !v.IsValid() {
+			panic("wireTag has no field " + f.Name)
+		}
+		if at, ok := v.Interface().(apitime.Time); ok {
+			v = reflect.ValueOf(at.Time)
+		}
+		dst.Field(i).Set(v)
+	}
+	t.Info = tagkind.Classify(w.Tag, w.Manifest.buf)
+	if withManifest {
+		t.Manifest = string(w.Manifest.buf)
+	}
+	return t
 }
