@@ -262,30 +262,40 @@ func readLimited(r io.ReadCloser, size, limit int64) ([]byte, error) {
 	if size > limit {
 		return nil, fmt.Errorf("%w of %d bytes", ErrTooLarge, limit)
 	}
-	// Read into a buffer of the announced size, or one grown by doubling from
-	// 64 KiB, not from io.ReadAll's 512 bytes: a 1,000-tag page is megabytes.
-	body := make([]byte, 0, 64<<10)
-	if size >= 0 {
-		body = make([]byte, 0, size)
-	}
 	lr := io.LimitReader(r, limit+1)
-	for {
-		if len(body) == cap(body) {
-			body = append(body, 0)[:len(body)]
+	if size >= 0 {
+		// The announced size: one allocation, no copy.
+		body := make([]byte, size)
+		if _, err := io.ReadFull(lr, body); err != nil {
+			return nil, fmt.Errorf("reading response body: %w", err)
 		}
-		n, err := lr.Read(body[len(body):cap(body)])
-		body = body[:len(body)+n]
-		if errors.Is(err, io.EOF) {
+		return body, nil
+	}
+	// No Content-Length (a chunked answer): read into chunks of growing
+	// size and join them once, so that each byte is copied once; growing
+	// one slice copied and cleared a 1,000-tag page several times over.
+	var chunks [][]byte
+	n, chunk := int64(0), 64<<10
+	for {
+		buf := make([]byte, chunk)
+		m, err := io.ReadFull(lr, buf)
+		chunks = append(chunks, buf[:m])
+		n += int64(m)
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 			break
 		}
 		if err != nil {
 			return nil, fmt.Errorf("reading response body: %w", err)
 		}
+		chunk = min(chunk*2, 4<<20)
 	}
-	if int64(len(body)) > limit {
+	if n > limit {
 		return nil, fmt.Errorf("%w of %d bytes", ErrTooLarge, limit)
 	}
-	return body, nil
+	if len(chunks) == 1 {
+		return chunks[0], nil
+	}
+	return bytes.Join(chunks, nil), nil
 }
 
 func countAttempt(_ retryablehttp.Logger, req *http.Request, i int) {
