@@ -324,3 +324,25 @@ func failed[R interface {
 	}
 	return slices.ContainsFunc(diags, func(d *tfprotov6.Diagnostic) bool { return d.Severity == tfprotov6.DiagnosticSeverityError })
 }
+
+// attrsOf reads a data source through the protocol and returns its
+// state's top-level attributes; a diagnostic fails t.
+func attrsOf(t *testing.T, h *harness, typeName string, args map[string]tftypes.Value) map[string]tftypes.Value {
+	t.Helper()
+	var out map[string]tftypes.Value
+	if err := h.readState(typeName, h.dataSourceConfig(typeName, args)).As(&out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// errorsOf reads a data source that must fail and returns its
+// diagnostics as text; a read that succeeds fails t.
+func errorsOf(t *testing.T, h *harness, typeName string, args map[string]tftypes.Value) string {
+	t.Helper()
+	resp := h.read(typeName, h.dataSourceConfig(typeName, args))
+	if len(resp.Diagnostics) == 0 {
+		t.Fatalf("read %s %v succeeded, want an error", typeName, args)
+	}
+	return strings.Join(diagnosticsText(resp.Diagnostics), "\n")
+}

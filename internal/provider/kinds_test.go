@@ -44,27 +44,6 @@ func newKindsHarness(t *testing.T) *kindsHarness {
 	return k
 }
 
-// attrs reads a data source through the protocol and returns its state's
-// top-level attributes; diagnostics fail the test.
-func (k *kindsHarness) attrs(typeName string, args map[string]tftypes.Value) map[string]tftypes.Value {
-	k.tb.Helper()
-	var out map[string]tftypes.Value
-	if err := k.readState(typeName, k.dataSourceConfig(typeName, args)).As(&out); err != nil {
-		k.tb.Fatal(err)
-	}
-	return out
-}
-
-// errors reads a data source that must fail, and returns its diagnostics.
-func (k *kindsHarness) errors(typeName string, args map[string]tftypes.Value) string {
-	k.tb.Helper()
-	resp := k.read(typeName, k.dataSourceConfig(typeName, args))
-	if len(resp.Diagnostics) == 0 {
-		k.tb.Fatalf("read %s %v succeeded, want an error", typeName, args)
-	}
-	return strings.Join(diagnosticsText(resp.Diagnostics), "\n")
-}
-
 // str is a string attribute; "<null>" when null.
 func str(tb testing.TB, v tftypes.Value) string {
 	tb.Helper()
@@ -111,12 +90,12 @@ func TestSWRTagSkipsArtifacts(t *testing.T) {
 		{"highest version skips nothing it should not", map[string]tftypes.Value{"order_by": tfString("version")}, "v1.1.0", "index", "application/vnd.oci.image.index.v1+json"},
 	}
 	for _, c := range cases {
-		got := k.attrs("registry_swr_tag", withArgs(signed, c.args))
+		got := attrsOf(t, k.harness, "registry_swr_tag", withArgs(signed, c.args))
 		if g := str(t, got["tag"]); g != c.tag || str(t, got["kind"]) != c.kind || str(t, got["media_type"]) != c.media {
 			t.Errorf("%s: tag %q kind %q media type %q; want %q, %q, %q", c.name, g, str(t, got["kind"]), str(t, got["media_type"]), c.tag, c.kind, c.media)
 		}
 	}
-	chart := k.attrs("registry_swr_tag", withArgs(signed, map[string]tftypes.Value{"tag": tfString("chart-1.4.2")}))
+	chart := attrsOf(t, k.harness, "registry_swr_tag", withArgs(signed, map[string]tftypes.Value{"tag": tfString("chart-1.4.2")}))
 	if at := str(t, chart["artifact_type"]); at != "application/vnd.cncf.helm.config.v1+json" {
 		t.Errorf("chart artifact_type %q", at)
 	}
@@ -125,7 +104,7 @@ func TestSWRTagSkipsArtifacts(t *testing.T) {
 	}
 
 	// Only artifacts match: the error counts them.
-	msg := k.errors("registry_swr_tag", withArgs(signed, map[string]tftypes.Value{"tag_regex": tfString(`\.(sig|att)$|^notation`)}))
+	msg := errorsOf(t, k.harness, "registry_swr_tag", withArgs(signed, map[string]tftypes.Value{"tag_regex": tfString(`\.(sig|att)$|^notation`)}))
 	for _, want := range []string{"No tag matches", "6 tags seen, 4 of them left out as artifacts", "include_artifacts = true takes them"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("no-candidate error %q does not say %q", msg, want)
@@ -154,7 +133,7 @@ func TestSWRTagPlatform(t *testing.T) {
 		if c.tag != "" {
 			args["tag"] = tfString(c.tag)
 		}
-		got := k.attrs("registry_swr_tag", args)
+		got := attrsOf(t, k.harness, "registry_swr_tag", args)
 		if str(t, got["tag"]) != "v1.1.0" || str(t, got["platform_digest"]) != c.digest ||
 			str(t, got["platform_pinned_path"]) != swrRegistry+"/team/signed@"+c.digest {
 			t.Errorf("platform %s tag %q: chose %s, platform_digest %s, platform_pinned_path %s; want v1.1.0 at %s",
@@ -166,7 +145,7 @@ func TestSWRTagPlatform(t *testing.T) {
 	}
 	// Without platform, the platform attributes are null and platforms
 	// lists the three images, not buildx's attestation manifests.
-	got := k.attrs("registry_swr_tag", signed)
+	got := attrsOf(t, k.harness, "registry_swr_tag", signed)
 	if !got["platform_digest"].IsNull() || !got["platform_pinned_path"].IsNull() {
 		t.Errorf("platform attributes %v %v without platform", got["platform_digest"], got["platform_pinned_path"])
 	}
@@ -196,7 +175,7 @@ func TestSWRTagPlatform(t *testing.T) {
 		{"an exact index without the platform", map[string]tftypes.Value{"platform": tfString("linux/s390x"), "tag": tfString("v1.1.0")},
 			[]string{`Tag "v1.1.0" of team/signed is of kind "index" and holds images for: linux/amd64, linux/arm64, linux/arm/v7; it has none for linux/s390x`}},
 	} {
-		msg := k.errors("registry_swr_tag", withArgs(signed, c.args))
+		msg := errorsOf(t, k.harness, "registry_swr_tag", withArgs(signed, c.args))
 		for _, want := range c.want {
 			if !strings.Contains(msg, want) {
 				t.Errorf("%s: %q does not say %q", c.name, msg, want)
@@ -222,7 +201,7 @@ func TestSWRTagPlatform(t *testing.T) {
 func TestTagListsLatestSkipsArtifacts(t *testing.T) {
 	t.Parallel()
 	k := newKindsHarness(t)
-	swrList := k.attrs("registry_swr_tags", map[string]tftypes.Value{"namespace": tfString("team"), "repository": tfString("signed")})
+	swrList := attrsOf(t, k.harness, "registry_swr_tags", map[string]tftypes.Value{"namespace": tfString("team"), "repository": tfString("signed")})
 	var tags []tftypes.Value
 	if err := swrList["tags"].As(&tags); err != nil {
 		t.Fatal(err)
@@ -247,7 +226,7 @@ func TestTagListsLatestSkipsArtifacts(t *testing.T) {
 	}
 
 	image := map[string]tftypes.Value{"repo_name": tfString("shop"), "image_name": tfString("signed")}
-	uhubList := k.attrs("registry_ucloud_image_tags", image)
+	uhubList := attrsOf(t, k.harness, "registry_ucloud_image_tags", image)
 	if err := uhubList["latest"].As(&latest); err != nil {
 		t.Fatal(err)
 	}
@@ -265,15 +244,15 @@ func TestTagListsLatestSkipsArtifacts(t *testing.T) {
 		t.Errorf("the newest UHub tag %s is of kind %s, want signature (from its name)", str(t, first["tag"]), str(t, first["kind"]))
 	}
 
-	one := k.attrs("registry_ucloud_image_tag", image)
+	one := attrsOf(t, k.harness, "registry_ucloud_image_tag", image)
 	if str(t, one["tag"]) != "v1.1.0" || str(t, one["kind"]) != "image" {
 		t.Errorf("registry_ucloud_image_tag chose %s (%s), want v1.1.0", str(t, one["tag"]), str(t, one["kind"]))
 	}
-	all := k.attrs("registry_ucloud_image_tag", withArgs(image, map[string]tftypes.Value{"include_artifacts": tfTrue}))
+	all := attrsOf(t, k.harness, "registry_ucloud_image_tag", withArgs(image, map[string]tftypes.Value{"include_artifacts": tfTrue}))
 	if want := fakecloud.CosignTag(k.uhubSigned.Digest, "sig"); str(t, all["tag"]) != want || str(t, all["kind"]) != "signature" {
 		t.Errorf("with include_artifacts chose %s (%s), want %s", str(t, all["tag"]), str(t, all["kind"]), want)
 	}
-	msg := k.errors("registry_ucloud_image_tag", withArgs(image, map[string]tftypes.Value{"tag_regex": tfString(`^sha256-`)}))
+	msg := errorsOf(t, k.harness, "registry_ucloud_image_tag", withArgs(image, map[string]tftypes.Value{"tag_regex": tfString(`^sha256-`)}))
 	if !strings.Contains(msg, "4 tags seen, 2 of them left out as artifacts") {
 		t.Errorf("UHub no-candidate error %q does not count the artifacts", msg)
 	}

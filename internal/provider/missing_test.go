@@ -170,24 +170,6 @@ func TestAllowMissingKeepsErrors(t *testing.T) {
 	}
 }
 
-func attrsOf(t *testing.T, h *harness, typeName string, args map[string]tftypes.Value) map[string]tftypes.Value {
-	t.Helper()
-	var out map[string]tftypes.Value
-	if err := h.readState(typeName, h.dataSourceConfig(typeName, args)).As(&out); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
-func errorsOf(t *testing.T, h *harness, typeName string, args map[string]tftypes.Value) string {
-	t.Helper()
-	resp := h.read(typeName, h.dataSourceConfig(typeName, args))
-	if len(resp.Diagnostics) == 0 {
-		t.Fatalf("read %s %v succeeded, want an error", typeName, args)
-	}
-	return strings.Join(diagnosticsText(resp.Diagnostics), "\n")
-}
-
 // TestFirstDeploy is the story allow_missing is for: a module plans before
 // the image exists (count = 0), and the next plan after the push deploys it.
 func TestFirstDeploy(t *testing.T) {
