@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -323,4 +325,63 @@ resource "terraform_data" "deploy" {
 			},
 		},
 	})
+}
+
+// TestEveryKindRuleThroughTheFake: each rule of the SPEC's kind table, with
+// the manifest the tool that pushes it writes (internal/tagkind/testdata),
+// pushed to the fake and read back through registry_swr_tags.
+func TestEveryKindRuleThroughTheFake(t *testing.T) {
+	t.Parallel()
+	fc, url := startFake(t)
+	hex64 := strings.Repeat("ab", 32)
+	cases := []struct{ tag, file, kind string }{
+		{"sha256-" + hex64 + ".sig", "cosign-signature.json", "signature"},     // 1
+		{"sha256-" + hex64 + ".att", "cosign-attestation.json", "attestation"}, // 1
+		{"sha256-" + hex64 + ".sbom", "cosign-sbom.json", "sbom"},              // 1
+		{"sha256-" + hex64, "oci-image.json", "artifact"},                      // 1: referrers tag
+		{"notation", "notation-signature.json", "signature"},                   // 2
+		{"bundle", "cosign-bundle-referrer.json", "attestation"},               // 2
+		{"cyclonedx", "oras-sbom-referrer.json", "sbom"},                       // 2
+		{"policy", "oras-artifact.json", "artifact"},                           // 2
+		{"chart-1.4.2", "helm-chart.json", "helm_chart"},                       // 3
+		{"signed-copy", "cosign-signature.json", "signature"},                  // 4
+		{"v2.0.0", "buildx-index.json", "index"},                               // 5
+		{"v1.9.0", "docker-manifest-list.json", "index"},                       // 5
+		{"v2.0.0-att", "attestations-only-index.json", "attestation"},          // 5
+		{"v1.2.3", "docker-v2-image.json", "image"},                            // 6
+		{"sha-ad132f5", "oci-image.json", "image"},                             // 6: not a digest name
+		{"v0.9", "docker-schema1.json", "image"},                               // 6
+		{"wasm", "wasm-artifact.json", "artifact"},                             // 7
+		{"broken", "", "unknown"},                                              // 8: not JSON
+	}
+	for i, c := range cases {
+		manifest := "{not json"
+		if c.file != "" {
+			b, err := os.ReadFile(filepath.Join("..", "tagkind", "testdata", c.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			manifest = string(b)
+		}
+		fc.SWR.PushManifest("team", "kinds", c.tag, manifest, signedBase.Add(time.Duration(i)*time.Minute))
+	}
+	h := newHarness(t, context.Background(), NewServer("test", WithGetenv(noEnv)))
+	h.configure(h.fakeBlocks(url))
+	var tags []tftypes.Value
+	if err := attrsOf(t, h, "registry_swr_tags", map[string]tftypes.Value{"namespace": tfString("team"), "repository": tfString("kinds")})["tags"].As(&tags); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, tv := range tags {
+		var m map[string]tftypes.Value
+		if err := tv.As(&m); err != nil {
+			t.Fatal(err)
+		}
+		got[str(t, m["tag"])] = str(t, m["kind"])
+	}
+	for _, c := range cases {
+		if got[c.tag] != c.kind {
+			t.Errorf("%s (%s): kind %q, want %q", c.tag, c.file, got[c.tag], c.kind)
+		}
+	}
 }
