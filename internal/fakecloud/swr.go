@@ -246,7 +246,7 @@ func (s *SWR) pushTag(namespace, repository, tag string, at time.Time, index map
 		t := &tags[found]
 		digest := fakeDigest(fmt.Sprintf("%s@%d", t.Digest, at.UnixNano()))
 		t.Digest, t.ImageID, t.Updated = digest, digest[7:19], at.UTC()
-		t.Manifest = fakeManifest(digest)
+		t.Manifest = ImageManifest(digest)
 		return
 	}
 	digest := fakeDigest(fmt.Sprintf("%s/%s:%s@%d", namespace, repository, tag, at.UnixNano()))
@@ -254,7 +254,7 @@ func (s *SWR) pushTag(namespace, repository, tag string, at time.Time, index map
 	s.nextID++
 	tags = append(tags, SWRTag{
 		ID: id, RepoID: 1000 + int64(len(s.repos[namespace])), Tag: tag,
-		ImageID: digest[7:19], Digest: digest, Manifest: fakeManifest(digest),
+		ImageID: digest[7:19], Digest: digest, Manifest: ImageManifest(digest),
 		Size: 1000000 + id*4096, Created: at.UTC(), Updated: at.UTC(), Scanned: id%2 == 0,
 	})
 	s.repos[namespace][repository] = tags
@@ -289,8 +289,6 @@ func fakeDigest(seed string) string {
 	return "sha256:" + hex.EncodeToString(sum[:])
 }
 
-func fakeManifest(digest string) string { return ImageManifest(digest) }
-
 // PushManifest adds a tag, or moves an existing one, to manifest at time
 // at: its digest is the manifest's, and tag_type says whether it is a
 // manifest list. It returns the digest.
@@ -298,7 +296,7 @@ func (s *SWR) PushManifest(namespace, repository, tag, manifest string, at time.
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.pushTag(namespace, repository, tag, at, nil)
-	digest := "sha256:" + hexSHA256(manifest)
+	digest := fakeDigest(manifest)
 	tags := s.repos[namespace][repository]
 	i := slices.IndexFunc(tags, func(t SWRTag) bool { return t.Tag == tag })
 	t := &tags[i]
@@ -308,9 +306,4 @@ func (s *SWR) PushManifest(namespace, repository, tag, manifest string, at time.
 		t.TagType = 1
 	}
 	return digest
-}
-
-func hexSHA256(s string) string {
-	sum := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(sum[:])
 }
