@@ -1,8 +1,6 @@
 package tagkind
 
 import (
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -96,15 +94,7 @@ func referenceSeeds() []string {
 // exactly what the encoding/json classifier it replaced says
 // (reference_test.go).
 func FuzzClassifyMatchesReference(f *testing.F) {
-	files, err := filepath.Glob(filepath.Join("testdata", "*.json"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, file := range files {
-		b, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
+	for _, b := range testdataManifests(f) {
 		f.Add("v1", string(b))
 		for _, n := range []int{1, len(b) / 3, len(b) / 2, len(b) - 2, len(b) - 1} {
 			f.Add("v1", string(b[:n])) // truncated

@@ -23,19 +23,29 @@ func bigManifest() string {
 	return b.String()
 }
 
+// testdataManifests are the manifests under testdata/, as the tools that
+// push them write them: the fuzz targets' first seeds.
+func testdataManifests(tb testing.TB) [][]byte {
+	files, err := filepath.Glob(filepath.Join("testdata", "*.json"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	out := make([][]byte, 0, len(files))
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
 // FuzzClassify: whatever a registry sends as a manifest, and whatever the
 // tag is called, Classify returns one of the kinds, never panics, and only
 // an index has platforms.
 func FuzzClassify(f *testing.F) {
-	files, err := filepath.Glob(filepath.Join("testdata", "*.json"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, file := range files {
-		b, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
+	for _, b := range testdataManifests(f) {
 		f.Add("v1", string(b))
 		f.Add("v1", string(b[:len(b)/2])) // truncated
 	}

