@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -142,16 +143,19 @@ func TestOffsetListAndWalkToTheEnd(t *testing.T) {
 		}, pageSize: 1000, wantErr: errDuplicate{"item-0"}},
 	}
 	for _, tc := range cases {
-		for _, mode := range []string{"List", "Walk"} {
+		for _, mode := range []string{"List", "Walk", "Stream"} {
 			t.Run(tc.name+"/"+mode, func(t *testing.T) {
 				svc := tc.svc()
 				o := svc.offset(tc.pageSize)
 				var got []string
 				var st Stats
 				var err error
-				if mode == "List" {
+				switch mode {
+				case "List":
 					got, st, err = o.List(context.Background())
-				} else {
+				case "Stream":
+					got, st, err = drain(context.Background(), o)
+				default:
 					st, err = o.Walk(context.Background(), func(items []string) bool { got = append(got, items...); return true })
 				}
 				if tc.wantErr != nil {
@@ -172,7 +176,7 @@ func TestOffsetListAndWalkToTheEnd(t *testing.T) {
 				if st.Requests != len(tc.requests) || st.Seen != len(svc.items) {
 					t.Fatalf("stats %+v; want %d requests, %d seen", st, len(tc.requests), len(svc.items))
 				}
-				if mode == "List" && st.Total != tc.total {
+				if mode != "Walk" && st.Total != tc.total {
 					t.Fatalf("total %d, want %d", st.Total, tc.total)
 				}
 				reqs := slices.Clone(svc.requests)
@@ -272,5 +276,140 @@ func TestOffsetWalkCancelledStopsReading(t *testing.T) {
 	}
 	if len(svc.requests) != 1 || st.Seen != 1000 {
 		t.Fatalf("%d requests reached the service after the cancel (stats %+v), want only the first", len(svc.requests), st)
+	}
+}
+
+// drain reads a Stream to its end as List would return it: every item,
+// or nil and the error.
+func drain(ctx context.Context, o *Offset[string, int]) ([]string, Stats, error) {
+	s, err := o.Open(ctx)
+	if err != nil {
+		return nil, Stats{Requests: 1}, err
+	}
+	defer s.Close()
+	var all []string
+	for {
+		items, err := s.Next(ctx)
+		if errors.Is(err, io.EOF) {
+			return all, s.Stats(), nil
+		}
+		if err != nil {
+			return nil, s.Stats(), err
+		}
+		all = append(all, items...)
+	}
+}
+
+// TestStreamHoldsAFewPages: however slowly the caller reads, no more than
+// Concurrency pages are in flight and Concurrency + 1 held at once.
+func TestStreamHoldsAFewPages(t *testing.T) {
+	svc := newService(20000, 1000)
+	o := svc.offset(1000) // Concurrency 3
+	inner := o.Fetch
+	var inFlight, maxInFlight atomic.Int32
+	o.Fetch = func(ctx context.Context, offset, limit int) (Page[string, int], error) {
+		n := inFlight.Add(1)
+		defer inFlight.Add(-1)
+		for {
+			m := maxInFlight.Load()
+			if n <= m || maxInFlight.CompareAndSwap(m, n) {
+				break
+			}
+		}
+		return inner(ctx, offset, limit)
+	}
+	ctx := context.Background()
+	s, err := o.Open(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var got []string
+	for {
+		// Every page fetched but not yet handed over is in a channel: the
+		// pages requested minus those handed over is what is held.
+		svc.mu.Lock()
+		requested := len(svc.requests)
+		svc.mu.Unlock()
+		if held := requested - len(got)/1000; held > 4 {
+			t.Fatalf("%d pages requested, %d handed over: %d held, want at most 4", requested, len(got)/1000, held)
+		}
+		items, err := s.Next(ctx)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, items...)
+	}
+	if !slices.Equal(got, svc.items) {
+		t.Fatalf("got %d items, want the service's %d in order", len(got), len(svc.items))
+	}
+	if m := maxInFlight.Load(); m > 3 {
+		t.Fatalf("%d fetches at once, want at most 3", m)
+	}
+	if st := s.Stats(); st.Requests != 20 || st.Seen != 20000 || st.Total != 20000 {
+		t.Fatalf("stats %+v, want 20 requests, 20000 seen of 20000", st)
+	}
+}
+
+// TestStreamReportsTheFirstError: a page that fails cancels the fetches
+// still running and its error, not their cancellation, is what Next
+// returns, after the pages before it; every fetch has returned by then.
+func TestStreamReportsTheFirstError(t *testing.T) {
+	svc := newService(10000, 1000)
+	o := svc.offset(1000)
+	inner := o.Fetch
+	boom := errors.New("page 3 failed")
+	var started, returned atomic.Int32
+	o.Fetch = func(ctx context.Context, offset, limit int) (Page[string, int], error) {
+		if offset == 0 {
+			return inner(ctx, offset, limit)
+		}
+		started.Add(1)
+		defer returned.Add(1)
+		if offset == 3000 {
+			return Page[string, int]{}, boom
+		}
+		if offset > 1000 {
+			<-ctx.Done() // held until page 3's failure cancels them
+			return Page[string, int]{}, fmt.Errorf("request at %d: %w", offset, ctx.Err())
+		}
+		return inner(ctx, offset, limit)
+	}
+	_, _, err := drain(context.Background(), o)
+	if !errors.Is(err, boom) {
+		t.Fatalf("got %v, want page 3's error", err)
+	}
+	if s, r := started.Load(), returned.Load(); s == 0 || s != r {
+		t.Fatalf("%d fetches started, %d returned; want all of them", s, r)
+	}
+}
+
+// TestStreamCancelledReturnsTheCallersError: as List, the caller's
+// cancellation is what a Stream reports, once its fetches have returned.
+func TestStreamCancelledReturnsTheCallersError(t *testing.T) {
+	svc := newService(5000, 1000)
+	o := svc.offset(1000)
+	ctx, cancel := context.WithCancel(context.Background())
+	inner := o.Fetch
+	var started, returned atomic.Int32
+	o.Fetch = func(fctx context.Context, offset, limit int) (Page[string, int], error) {
+		if offset == 0 {
+			return inner(fctx, offset, limit)
+		}
+		started.Add(1)
+		defer returned.Add(1)
+		cancel()
+		<-fctx.Done()
+		return Page[string, int]{}, errors.New("transport saw a cancelled request")
+	}
+	items, _, err := drain(ctx, o)
+	if !errors.Is(err, context.Canceled) || items != nil {
+		t.Fatalf("got %d items, %v; want no items and context.Canceled", len(items), err)
+	}
+	if s, r := started.Load(), returned.Load(); s == 0 || s != r {
+		t.Fatalf("%d fetches started, %d returned when the stream failed; want all of them", s, r)
 	}
 }
