@@ -148,3 +148,41 @@ func (c *Client) WalkTags(ctx context.Context, in ListTagsInput, visit func(page
 	st, err := o.Walk(ctx, visit)
 	return WalkStats{Total: st.Total, Seen: st.Seen, Requests: st.Requests}, err
 }
+
+// TagStream is a repository's tags read page by page in the service's
+// order (updated newest first), as ListTags reads them and with its
+// checks, without holding them all: see OpenTags.
+type TagStream struct {
+	s *pager.Stream[Tag, pageMeta]
+}
+
+// OpenTags reads the first page of a repository's tags and starts
+// fetching the others (at most MaxConcurrency at once, a few pages held):
+// Next hands them over in order. Close it when done.
+func (c *Client) OpenTags(ctx context.Context, in ListTagsInput) (*TagStream, error) {
+	o, err := c.tagPager(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	s, err := o.Open(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &TagStream{s: s}, nil
+}
+
+// Total is the total Content-Range reported on the first page; -1 without
+// one.
+func (t *TagStream) Total() int { return t.s.Total() }
+
+// Next returns the next page of tags, and io.EOF after the last one once
+// the listing has passed every check (no tag on two pages, the total
+// unchanged and matched by the tags that arrived). Any other error ends
+// the listing: the tags handed over are then not the whole listing.
+func (t *TagStream) Next(ctx context.Context) ([]Tag, error) { return t.s.Next(ctx) }
+
+// Requests is the listing requests made so far, retries not counted.
+func (t *TagStream) Requests() int { return t.s.Stats().Requests }
+
+// Close stops the requests still running and waits for them to return.
+func (t *TagStream) Close() { t.s.Close() }

@@ -2,6 +2,9 @@ package swr_test
 
 import (
 	"context"
+	"errors"
+	"io"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -96,5 +99,38 @@ func TestWalkTagsCatchesAPushMidWalk(t *testing.T) {
 				t.Fatalf("got %v; want an inconsistency of ListRepositoryTags saying %q and to run again", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestOpenTagsReadsWhatListTagsReads: the stream hands over the same tags
+// in the same order as ListTags returns them, in as many requests.
+func TestOpenTagsReadsWhatListTagsReads(t *testing.T) {
+	fc, srv := fakecloud.Start(t)
+	fc.SWR.GenerateMixedTags("team", "web", 3500, 10)
+	c := newClient(t, srv, nil)
+	ctx := context.Background()
+	in := swr.ListTagsInput{Namespace: "team", Repository: "web", IncludeManifest: true}
+	list, err := c.ListTags(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := c.OpenTags(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var streamed []swr.Tag
+	for {
+		page, err := s.Next(ctx)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		streamed = append(streamed, page...)
+	}
+	if s.Total() != 3500 || s.Requests() != list.Requests || !reflect.DeepEqual(streamed, list.Tags) {
+		t.Fatalf("total %d, %d requests, %d tags; want ListTags' 3500 tags in %d requests, equal", s.Total(), s.Requests(), len(streamed), list.Requests)
 	}
 }
