@@ -44,11 +44,11 @@ func BenchmarkSWRTagsEncode(b *testing.B) {
 	s := swrTagsState{
 		namespace: types.StringValue("bench"), repository: types.StringValue("web"),
 		tag: types.StringNull(), tagRegex: types.StringNull(), includeManifest: types.BoolNull(),
-		timeouts: nullTimeouts(), total: 10000, tags: benchSWRTags(10000),
+		timeouts: nullTimeouts(), total: 10000, tags: swrTagList{held: benchSWRTags(10000)},
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, diags := encodeState(ctx, swrTags, &s, len(s.tags)*700, nil); diags.HasError() {
+		if _, diags := encodeState(ctx, swrTags, &s, len(s.tags.held)*700, nil); diags.HasError() {
 			b.Fatal(diags)
 		}
 	}
@@ -68,4 +68,27 @@ func benchSWRTags(n int) []swr.Tag {
 		}
 	}
 	return tags
+}
+
+// BenchmarkSWRTagsReadToState50k is BenchmarkSWRTagsReadToState over the
+// repository of make bench's 50,000-tag plan: realistic manifests, every
+// tenth tag a multi-platform index.
+func BenchmarkSWRTagsReadToState50k(b *testing.B) {
+	fc := fakecloud.New()
+	fc.SWR.GenerateMixedTags("bench", "web", 50000, 10)
+	srv := httptest.NewServer(fc)
+	defer srv.Close()
+
+	h := newHarness(b, context.Background(), NewServer("bench", WithGetenv(noEnv)))
+	h.configure(map[string]tftypes.Value{"swr": h.fakeBlocks(srv.URL)["swr"]})
+	config := h.dataSourceConfig("registry_swr_tags", map[string]tftypes.Value{
+		"namespace":  tfString("bench"),
+		"repository": tfString("web"),
+	})
+	b.ReportAllocs()
+	for b.Loop() {
+		if resp := h.read("registry_swr_tags", config); len(resp.Diagnostics) > 0 {
+			b.Fatalf("read: %v", diagnosticsText(resp.Diagnostics))
+		}
+	}
 }

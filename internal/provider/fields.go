@@ -141,6 +141,29 @@ func listField[T, E any](name, desc string, elem *object[E], get func(*T) []E) f
 	}
 }
 
+// streamedListField is a listField whose elements each hands over one at
+// a time, in order, instead of returning a slice: a listing written into
+// state as it arrives and never held whole (registry_swr_tags over tens of
+// thousands of tags). each stops when yield returns false. The list's
+// length is written in when each returns (stateEncoder.openList).
+func streamedListField[T, E any](name, desc string, elem *object[E], each func(v *T, yield func(*E) bool)) field[T] {
+	f := listField(name, desc, elem, func(v *T) []E { // for value, the tests' reference writer
+		var all []E
+		each(v, func(item *E) bool { all = append(all, *item); return true })
+		return all
+	})
+	f.nested = func(ctx context.Context, e *stateEncoder, v *T, nulls fieldSet) {
+		at, n := e.openList(), 0
+		each(v, func(item *E) bool {
+			elem.encode(ctx, e, item, nulls)
+			n++
+			return e.err == nil
+		})
+		e.closeList(at, n)
+	}
+	return f
+}
+
 // nullableListField is a listField written as null when get returns a nil
 // slice (an empty one is still an empty list).
 func nullableListField[T, E any](name, desc string, elem *object[E], get func(*T) []E) field[T] {

@@ -194,7 +194,7 @@ func TestStateEqualsFrameworkStateSet(t *testing.T) {
 	tfStr, tfNull := tfString, tftypes.NewValue(tftypes.String, nil)
 	swrFill := func(total int64, tags []swr.Tag) func(*testing.T, tftypes.Value) ([]byte, tftypes.Value) {
 		return func(t *testing.T, config tftypes.Value) ([]byte, tftypes.Value) {
-			return encodeFixture(t, ctx, swrTags, config, func(s *swrTagsState) { s.total, s.tags = total, tags })
+			return encodeFixture(t, ctx, swrTags, config, func(s *swrTagsState) { s.total, s.tags = total, swrTagList{held: tags} })
 		}
 	}
 	cases := []struct {

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
@@ -83,6 +84,27 @@ func (e *stateEncoder) key(encoded []byte) {
 
 // list starts a list of n values.
 func (e *stateEncoder) list(n int) { e.keep(e.enc.EncodeArrayLen(n)) }
+
+// openList starts a list whose length is not known yet, with msgpack's
+// widest array header (array 32, which msgpack decoders read whatever the
+// length: Terraform's, cty's and terraform-plugin-go's all decode it with
+// vmihailenco/msgpack's DecodeArrayLen); closeList writes the length in.
+// It returns where the header is.
+func (e *stateEncoder) openList() int {
+	at := e.buf.Len()
+	e.buf.Write([]byte{0xdd, 0, 0, 0, 0})
+	return at
+}
+
+// closeList writes n, the count of values written since openList returned
+// at, into that list's header.
+func (e *stateEncoder) closeList(at, n int) {
+	if n < 0 || n > math.MaxUint32 {
+		e.keep(fmt.Errorf("a list of %d values does not fit msgpack", n))
+		return
+	}
+	binary.BigEndian.PutUint32(e.buf.Bytes()[at+1:at+5], uint32(n))
+}
 
 func (e *stateEncoder) string(v string) { e.keep(e.enc.EncodeString(v)) }
 func (e *stateEncoder) int(v int64)     { e.keep(e.enc.EncodeInt(v)) }

@@ -2,10 +2,14 @@ package provider
 
 import (
 	"context"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"errors"
+	"io"
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -39,7 +43,7 @@ type swrTagsState struct {
 	timeouts                             timeouts.Value
 
 	total int64
-	tags  []swr.Tag // filtered and sorted
+	tags  swrTagList // filtered and sorted
 }
 
 // swrNamespaceRule is SWR's organization-name rule: a lower-case letter
@@ -175,12 +179,11 @@ var swrTags = newObject("registry_swr_tags",
 	}, func(s *swrTagsState) *types.Bool { return &s.includeManifest }),
 	int64Field("total_count", "Number of tags SWR reports for the repository (after `tag`, before `tag_regex`).",
 		func(s *swrTagsState) int64 { return s.total }),
-	listField("tags", "The tags, ordered by `updated` newest first; tags updated in the same second by name in descending natural order (`v14.0.0` before `v13.0.0`, `v1.10` before `v1.9`).", swrTag,
-		func(s *swrTagsState) []swr.Tag { return s.tags }).nullsFrom(swrTagNulls),
+	streamedListField("tags", "The tags, ordered by `updated` newest first; tags updated in the same second by name in descending natural order (`v14.0.0` before `v13.0.0`, `v1.10` before `v1.9`).", swrTag,
+		func(s *swrTagsState, yield func(*swr.Tag) bool) { s.tags.each(yield) }).nullsFrom(swrTagNulls),
+	// After tags: a streamed listing knows its latest once written.
 	objectField("latest", latestDescription, swrTag,
-		func(s *swrTagsState) *swr.Tag {
-			return firstRunnable(s.tags, func(t *swr.Tag) tagkind.Kind { return t.Kind })
-		}).nullsFrom(swrTagNulls),
+		func(s *swrTagsState) *swr.Tag { return s.tags.latest() }).nullsFrom(swrTagNulls),
 	timeoutsField(func(s *swrTagsState) *timeouts.Value { return &s.timeouts }),
 )
 
@@ -216,20 +219,76 @@ func (d *swrTagsDataSource) readState(ctx context.Context, config tftypes.Value)
 	if diags.HasError() {
 		return nil, diags
 	}
-	list, err := client.ListTags(ctx, swr.ListTagsInput{
+	in := swr.ListTagsInput{
 		Namespace:       s.namespace.ValueString(),
 		Repository:      s.repository.ValueString(),
 		Tag:             s.tag.ValueString(),
 		IncludeManifest: s.includeManifest.ValueBool(),
-	})
+	}
+	var re *regexp.Regexp
+	if !s.tagRegex.IsNull() {
+		re = regexp.MustCompile(s.tagRegex.ValueString()) // validated at plan time
+	}
+	pages, err := client.OpenTags(ctx, in)
 	if err != nil {
 		diags.Append(readError(ctx, err, swrHints))
 		return nil, diags
 	}
-	s.total = int64(list.Total)
-	s.tags = matching(list.Tags, s.tagRegex, func(t *swr.Tag) string { return t.Tag })
-	sortTags(s.tags, func(t *swr.Tag) string { return t.Tag }, func(t *swr.Tag) time.Time { return t.Updated })
-	return encodeState(ctx, swrTags, &s, swrTagsStateSize(&s), diags)
+	defer pages.Close()
+	first, err := pages.Next(ctx)
+	if err != nil && !errors.Is(err, io.EOF) {
+		diags.Append(readError(ctx, err, swrHints))
+		return nil, diags
+	}
+	if pages.Total() < 0 {
+		// Without Content-Range the total, which the state has before the
+		// tags, is the count read to the end: hold the listing.
+		all := first
+		for err == nil {
+			var page []swr.Tag
+			if page, err = pages.Next(ctx); err == nil {
+				all = append(all, page...)
+			}
+		}
+		if !errors.Is(err, io.EOF) {
+			diags.Append(readError(ctx, err, swrHints))
+			return nil, diags
+		}
+		return encodeHeld(ctx, &s, len(all), all, diags)
+	}
+	s.total = int64(pages.Total())
+	stream := &swrTagStream{ctx: ctx, pages: pages, first: first, re: re}
+	s.tags = swrTagList{stream: stream}
+	state, diags := encodeState(ctx, swrTags, &s, swrTagsStreamSize(ctx, &s, first, re), diags)
+	switch {
+	case errors.Is(stream.err, errNotNewestFirst):
+		tflog.Warn(ctx, "SWR's tag listing was not ordered by update time, newest first; reading it again to sort it whole")
+		pages.Close()
+		list, err := client.ListTags(ctx, in)
+		if err != nil {
+			diags.Append(readError(ctx, err, swrHints))
+			return nil, diags
+		}
+		return encodeHeld(ctx, &s, list.Total, list.Tags, diags)
+	case errors.Is(stream.err, errLatestBeforeTags):
+		diags.AddError("Cannot encode state", "This is a bug in the provider; please report it: "+stream.err.Error())
+		return nil, diags
+	case stream.err != nil:
+		diags.Append(readError(ctx, stream.err, swrHints))
+		return nil, diags
+	}
+	return state, diags
+}
+
+// encodeHeld writes the state of a listing held whole, filtering and
+// sorting it first: when the service gives no total, or did not list
+// newest first.
+func encodeHeld(ctx context.Context, s *swrTagsState, total int, tags []swr.Tag, diags diag.Diagnostics) ([]byte, diag.Diagnostics) {
+	s.total = int64(total)
+	tags = matching(tags, s.tagRegex, func(t *swr.Tag) string { return t.Tag })
+	sortTags(tags, func(t *swr.Tag) string { return t.Tag }, func(t *swr.Tag) time.Time { return t.Updated })
+	s.tags = swrTagList{held: tags}
+	return encodeState(ctx, swrTags, s, swrTagsStateSize(s.includeManifest.ValueBool(), tags), diags)
 }
 
 // swrTagsStateSize is a size the state will not exceed in the usual case:
@@ -238,15 +297,39 @@ func (d *swrTagsDataSource) readState(ctx context.Context, config tftypes.Value)
 // copy of the whole state (and its first-touch page faults), which at
 // 50,000 tags was most of the read's CPU; capacity never written costs no
 // memory.
-func swrTagsStateSize(s *swrTagsState) int {
-	n := 1024 + len(s.tags)*900
-	for i := range s.tags {
-		n += len(s.tags[i].Platforms) * 450
-		if s.includeManifest.ValueBool() {
-			n += len(s.tags[i].Manifest) + len(s.tags[i].Manifest)/8 // escapes are not needed in msgpack; slack
+func swrTagsStateSize(withManifest bool, tags []swr.Tag) int {
+	n := 1024 + len(tags)*900
+	for i := range tags {
+		n += len(tags[i].Platforms) * 450
+		if withManifest {
+			n += len(tags[i].Manifest) + len(tags[i].Manifest)/8 // escapes are not needed in msgpack; slack
 		}
 	}
 	return n
+}
+
+// swrTagsStreamSize is the size of a streamed listing's state, from its
+// first page written for the measure: what a tag of that page kept by
+// tag_regex writes, for as many tags as the total and that page's share
+// kept promise, with 5 % to spare. Too small costs copies of the state as
+// it grows; too large costs nothing written, but the garbage collector
+// counts the whole buffer as live and lets that much more garbage pile up
+// (resident memory) before it runs.
+func swrTagsStreamSize(ctx context.Context, s *swrTagsState, first []swr.Tag, re *regexp.Regexp) int {
+	if len(first) == 0 {
+		return 4096
+	}
+	e := newStateEncoder(len(first) * 1024)
+	nulls := swrTagNulls(s)
+	kept := 0
+	for i := range first {
+		if re == nil || re.MatchString(first[i].Tag) {
+			swrTag.encode(ctx, e, &first[i], nulls)
+			kept++
+		}
+	}
+	perTag := float64(e.buf.Len()) / float64(len(first)) // per tag listed, the share kept included
+	return 4096 + 2*e.buf.Len()/max(kept, 1) + int(perTag*float64(s.total)*1.05)
 }
 
 // swrTagsID is "<namespace>/<repository>" and the filters given.
