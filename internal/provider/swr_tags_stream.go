@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"regexp"
+	"runtime"
 	"time"
 
 	"github.com/registry-tools/terraform-provider-registry/internal/swr"
@@ -67,6 +68,14 @@ var (
 	errLatestBeforeTags = errors.New("latest was written before the tags it is chosen from")
 )
 
+// collectEvery is how many pages a stream reads between two garbage
+// collections it asks for. The state buffer, sized for the whole listing
+// from the start, counts as live heap, so left to itself the collector
+// lets as much garbage again (page bodies, decoded pages) pile up before it
+// runs: 40 MiB more resident at 50,000 tags. A collection costs a few
+// milliseconds here (the buffer holds no pointers, so it is not scanned).
+const collectEvery = 4
+
 // tagPages is the listing as swrTagStream reads it: swr.TagStream.
 type tagPages interface {
 	Next(ctx context.Context) ([]swr.Tag, error)
@@ -91,7 +100,10 @@ type swrTagStream struct {
 func (s *swrTagStream) each(yield func(*swr.Tag) bool) {
 	page := s.first
 	s.first = nil
-	for {
+	for pages := 0; ; pages++ {
+		if pages > 0 && pages%collectEvery == 0 {
+			runtime.GC()
+		}
 		if page == nil {
 			var err error
 			if page, err = s.pages.Next(s.ctx); errors.Is(err, io.EOF) {
