@@ -62,9 +62,7 @@ usage_of() { awk '{ u += $1; s += $2; if ($3 > r) r = $3 } END { print u, s, r }
 
 # The process that read the listing: the one of most CPU (the others only
 # answer the schema and the plan's other calls).
-reader_of() { sort -k4,4 -g -r "$1" | head -n 1 | awk '{ print $1, $2, $3 }'; }
-# Each line of the usage file, with user + sys appended, for the per-process report.
-with_cpu() { awk '{ printf "%s %s %s %.3f\n", $1, $2, $3, $1 + $2 }' "$1"; }
+reader_of() { awk '{ printf "%s %s %s %.3f\n", $1, $2, $3, $1 + $2 }' "$1" | sort -k4,4 -g -r | head -n 1 | awk '{ print $1, $2, $3 }'; }
 
 echo "==> terraform plan over $tags SWR tags at $latency latency (max_concurrency $concurrency)"
 plan apps/empty >/dev/null # warm-up: terraform's own caches
@@ -84,8 +82,7 @@ for run in $(seq 1 "${BENCH_RUNS:-1}"); do
   after=$(requests)
   full_usage=$(usage_of "$work/usage")
   processes=$(wc -l <"$work/usage")
-  with_cpu "$work/usage" >"$work/usage.cpu"
-  reader=$(reader_of "$work/usage.cpu")
+  reader=$(reader_of "$work/usage")
   grep -q "tag_count = $tags" "$work/plan.log" || { echo "plan did not list $tags tags" >&2; cat "$work/plan.log" >&2; exit 1; }
 
   read -r cpu_user cpu_sys rss_kib <<<"$full_usage"
@@ -97,7 +94,7 @@ for run in $(seq 1 "${BENCH_RUNS:-1}"); do
   printf '%-46s %.3f s over %d processes (target <= 1.0)\n' "provider CPU (user + sys), $tags tags" "$(calc "$cpu_user + $cpu_sys")" "$processes"
   printf '%-46s %.1f MiB (target <= 100)\n' "provider peak RSS, $tags tags" "$(calc "$rss_kib / 1024")"
   printf '%-46s %.3f s (user %.3f, sys %.3f), %.1f MiB\n' "reading process: CPU, peak RSS" "$(calc "$r_user + $r_sys")" "$r_user" "$r_sys" "$(calc "$r_rss / 1024")"
-  awk '{ printf "  process %d: user %.3f s, sys %.3f s, peak RSS %.1f MiB\n", NR, $1, $2, $3 / 1024 }' "$work/usage"
+  awk '{ printf "  process %d: user %.3f s, sys %.3f s, peak RSS %.1f MiB, %d minor page faults\n", NR, $1, $2, $3 / 1024, $4 }' "$work/usage"
 done
 printf '%-46s %.3f s, %.1f MiB\n' "provider CPU and RSS, empty repository" "$(calc "$e_user + $e_sys")" "$(calc "$e_rss / 1024")"
 printf '%-46s %.0f ms = %s x (1 + ceil((%d - 1) / %d))\n' "network floor" "$(calc "$lat_ms * $rounds")" "$latency" "$pages" "$concurrency"
