@@ -6,9 +6,11 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/registry-tools/terraform-provider-registry/internal/apierror"
 	"github.com/registry-tools/terraform-provider-registry/internal/pager"
+	"github.com/registry-tools/terraform-provider-registry/internal/transport"
 )
 
 // ListTagsInput selects the tags of one repository.
@@ -57,11 +59,21 @@ func (c *Client) tagPager(ctx context.Context, in ListTagsInput) (*pager.Offset[
 		return nil, err
 	}
 	path := tagsPath(in.Namespace, in.Repository)
+	// The size of the last page read: the next is likely as large, which
+	// helps reading an answer that does not announce its length.
+	var lastSize atomic.Int64
 	return &pager.Offset[Tag, pageMeta]{
 		PageSize:    c.cfg.PageSize,
 		Concurrency: c.cfg.MaxConcurrency,
 		Fetch: func(ctx context.Context, offset, limit int) (pager.Page[Tag, pageMeta], error) {
-			return c.page(ctx, path, projectID, in, offset, limit)
+			if n := lastSize.Load(); n > 0 {
+				ctx = transport.WithSizeHint(ctx, int(n))
+			}
+			p, size, err := c.page(ctx, path, projectID, in, offset, limit)
+			if size > 0 {
+				lastSize.Store(int64(size))
+			}
+			return p, err
 		},
 		Key: func(t *Tag) string { return t.Tag },
 		TotalChanged: func(from, to int, p pageMeta) error {
@@ -97,7 +109,8 @@ func (m pageMeta) inconsistent(msg string) error {
 }
 
 // page reads the tags at offset: the total is -1 without Content-Range.
-func (c *Client) page(ctx context.Context, path, projectID string, in ListTagsInput, offset, limit int) (pager.Page[Tag, pageMeta], error) {
+// size is the length of the answer's body.
+func (c *Client) page(ctx context.Context, path, projectID string, in ListTagsInput, offset, limit int) (p pager.Page[Tag, pageMeta], size int, err error) {
 	q := url.Values{
 		"offset":       {strconv.Itoa(offset)},
 		"limit":        {strconv.Itoa(limit)},
@@ -107,24 +120,23 @@ func (c *Client) page(ctx context.Context, path, projectID string, in ListTagsIn
 	if in.Tag != "" {
 		q.Set("tag", in.Tag)
 	}
-	var p pager.Page[Tag, pageMeta]
 	resp, err := c.get(ctx, CallListTags, c.cfg.Endpoint, path, q, projectID)
 	if err != nil {
-		return p, err
+		return p, 0, err
 	}
 	p.Total, p.Meta = -1, pageMeta{status: resp.StatusCode, requestID: resp.Header.Get("X-Request-Id")}
 	if cr := resp.Header.Get("Content-Range"); cr != "" {
 		if p.Total, err = ParseContentRange(cr); err != nil {
-			return p, c.decodeFailure(CallListTags, resp, err)
+			return p, 0, c.decodeFailure(CallListTags, resp, err)
 		}
 	}
 	if p.Items, err = DecodeTags(resp.Body, in.IncludeManifest, make([]Tag, 0, min(limit, max(p.Total, 0)))); err != nil {
-		return p, c.decodeFailure(CallListTags, resp, err)
+		return p, 0, c.decodeFailure(CallListTags, resp, err)
 	}
 	if len(p.Items) > limit {
-		return p, c.decodeFailure(CallListTags, resp, fmt.Errorf("page holds %d tags, more than the %d asked for", len(p.Items), limit))
+		return p, 0, c.decodeFailure(CallListTags, resp, fmt.Errorf("page holds %d tags, more than the %d asked for", len(p.Items), limit))
 	}
-	return p, nil
+	return p, len(resp.Body), nil
 }
 
 // WalkStats says what WalkTags read.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"testing/iotest"
 )
 
 // TestReadLimited: a body is read whole, whatever its size and whether its
@@ -17,20 +18,26 @@ func TestReadLimited(t *testing.T) {
 		name        string
 		body        []byte
 		size, limit int64
+		hint        int
 		err         error
 	}{
-		{"empty, announced", nil, 0, 10, nil},
-		{"empty, chunked", nil, -1, 10, nil},
-		{"small, announced", []byte("{}"), 2, 10, nil},
-		{"small, chunked", []byte("{}"), -1, 10, nil},
-		{"many chunks", big, -1, int64(len(big)), nil},
-		{"exactly one chunk", big[:64<<10], -1, 1 << 20, nil},
-		{"announced, large", big, int64(len(big)), int64(len(big)), nil},
-		{"chunked over the limit", big, -1, int64(len(big)) - 1, ErrTooLarge},
-		{"announced over the limit", big, int64(len(big)), 100, ErrTooLarge},
-		{"shorter than announced", []byte("{}"), 5, 10, io.ErrUnexpectedEOF},
+		{"empty, announced", nil, 0, 10, 0, nil},
+		{"empty, chunked", nil, -1, 10, 0, nil},
+		{"small, announced", []byte("{}"), 2, 10, 0, nil},
+		{"small, chunked", []byte("{}"), -1, 10, 0, nil},
+		{"many chunks", big, -1, int64(len(big)), 0, nil},
+		{"exactly one chunk", big[:64<<10], -1, 1 << 20, 0, nil},
+		{"announced, large", big, int64(len(big)), int64(len(big)), 0, nil},
+		{"chunked over the limit", big, -1, int64(len(big)) - 1, 0, ErrTooLarge},
+		{"announced over the limit", big, int64(len(big)), 100, 0, ErrTooLarge},
+		{"shorter than announced", []byte("{}"), 5, 10, 0, io.ErrUnexpectedEOF},
+		{"chunked, hint right", big, -1, int64(len(big)), len(big), nil},
+		{"chunked, hint too small: grows", big, -1, int64(len(big)), 1000, nil},
+		{"chunked, hint too large", []byte("{}"), -1, 10, 1 << 20, nil},
+		{"chunked, hint, over the limit", big, -1, int64(len(big)) - 1, len(big), ErrTooLarge},
+		{"chunked, hint, empty", nil, -1, 10, 100, nil},
 	} {
-		got, err := readLimited(io.NopCloser(bytes.NewReader(c.body)), c.size, c.limit)
+		got, err := readLimited(io.NopCloser(iotest.HalfReader(bytes.NewReader(c.body))), c.size, c.limit, c.hint)
 		switch {
 		case c.err != nil && !errors.Is(err, c.err):
 			t.Errorf("%s: error %v, want %v", c.name, err, c.err)

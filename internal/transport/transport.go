@@ -198,7 +198,7 @@ func (c *Client) Do(ctx context.Context, req *http.Request, check BodyCheck) (*R
 		return nil, err
 	}
 	rreq.SetResponseHandler(func(resp *http.Response) error {
-		body, err := readLimited(resp.Body, resp.ContentLength, c.maxBodyBytes)
+		body, err := readLimited(resp.Body, resp.ContentLength, c.maxBodyBytes, sizeHint(ctx))
 		if err != nil {
 			return err
 		}
@@ -257,7 +257,24 @@ func NewRequest(ctx context.Context, method, base, path string, query url.Values
 	return req, nil
 }
 
-func readLimited(r io.ReadCloser, size, limit int64) ([]byte, error) {
+// sizeHintKey carries WithSizeHint's hint.
+type sizeHintKey struct{}
+
+// WithSizeHint says that the answer to the request made with ctx is likely
+// about n bytes long, such as the page before it in a listing: an answer
+// that does not announce its length (a chunked one) is then read into one
+// buffer of a little more than that, instead of into growing chunks joined
+// at the end (twice the memory, and a copy). A wrong hint costs only that.
+func WithSizeHint(ctx context.Context, n int) context.Context {
+	return context.WithValue(ctx, sizeHintKey{}, n)
+}
+
+func sizeHint(ctx context.Context) int {
+	n, _ := ctx.Value(sizeHintKey{}).(int)
+	return n
+}
+
+func readLimited(r io.ReadCloser, size, limit int64, hint int) ([]byte, error) {
 	defer func() { _ = r.Close() }()
 	if size > limit {
 		return nil, fmt.Errorf("%w of %d bytes", ErrTooLarge, limit)
@@ -268,6 +285,28 @@ func readLimited(r io.ReadCloser, size, limit int64) ([]byte, error) {
 		body := make([]byte, size)
 		if _, err := io.ReadFull(lr, body); err != nil {
 			return nil, fmt.Errorf("reading response body: %w", err)
+		}
+		return body, nil
+	}
+	if hint > 0 {
+		// One buffer of the hint and an eighth more, grown (by append)
+		// only if the answer is larger still.
+		body := make([]byte, 0, min(int64(hint)+int64(hint)/8+512, limit+1))
+		for {
+			if len(body) == cap(body) {
+				body = append(body, 0)[:len(body)]
+			}
+			m, err := lr.Read(body[len(body):cap(body)])
+			body = body[:len(body)+m]
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				return nil, fmt.Errorf("reading response body: %w", err)
+			}
+		}
+		if int64(len(body)) > limit {
+			return nil, fmt.Errorf("%w of %d bytes", ErrTooLarge, limit)
 		}
 		return body, nil
 	}
@@ -376,7 +415,7 @@ func retryAfter(resp *http.Response) (time.Duration, bool) {
 func (c *Client) giveUp(resp *http.Response, err error, attempts int) (*http.Response, error) {
 	if resp != nil && (err == nil || errors.Is(err, errRetryableBody)) {
 		if st := stateFrom(resp.Request.Context()); st != nil && err == nil {
-			body, rerr := readLimited(resp.Body, resp.ContentLength, c.maxBodyBytes)
+			body, rerr := readLimited(resp.Body, resp.ContentLength, c.maxBodyBytes, sizeHint(resp.Request.Context()))
 			if rerr != nil {
 				return nil, &RetriesExhaustedError{Attempts: attempts, Err: rerr}
 			}
