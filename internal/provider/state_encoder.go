@@ -37,10 +37,18 @@ type openObject struct {
 	keysWritten int
 }
 
+// hugeStateSize is the size hint from which the encoder's buffer is
+// advised to use huge pages (adviseHugePages).
+const hugeStateSize = 16 << 20
+
 func newStateEncoder(sizeHint int) *stateEncoder {
 	// A fresh slice, not buf.Grow: Grow clears the capacity it adds, which
 	// for a state of tens of megabytes touches every page twice.
-	e := &stateEncoder{open: make([]openObject, 0, 4), tbuf: make([]byte, 0, 64), buf: *bytes.NewBuffer(make([]byte, 0, sizeHint))}
+	buf := make([]byte, 0, sizeHint)
+	if sizeHint >= hugeStateSize {
+		adviseHugePages(buf[:cap(buf)])
+	}
+	e := &stateEncoder{open: make([]openObject, 0, 4), tbuf: make([]byte, 0, 64), buf: *bytes.NewBuffer(buf)}
 	e.enc = msgpack.NewEncoder(&e.buf) // bytes.Buffer: the encoder writes straight into buf
 	return e
 }

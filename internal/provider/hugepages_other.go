@@ -1,0 +1,6 @@
+//go:build !linux
+
+package provider
+
+// adviseHugePages does nothing but on Linux.
+func adviseHugePages([]byte) {}
