@@ -10,7 +10,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/registry-tools/terraform-provider-registry/internal/provider"
+	"github.com/registry-tools/terraform-provider-registry/internal/statecodec"
 )
+
+// A large data source state goes out without gRPC's copy of it (see
+// statecodec); gRPC takes codecs at init time only.
+func init() { statecodec.Register() }
 
 // version is set by the release build: -ldflags "-X main.version=1.2.3".
 var version = "dev"
