@@ -40,7 +40,6 @@ package provider
 
 import (
 	"context"
-	"runtime/debug"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -105,10 +104,6 @@ func NewServer(version string, opts ...Option) func() (tfprotov6.ProviderServer,
 	}
 }
 
-// freeAfterState is the size of state from which ReadDataSource returns
-// the read's garbage to the system before answering (see there).
-const freeAfterState = 16 << 20
-
 type server struct {
 	tfprotov6.ProviderServer
 	provider *registryProvider
@@ -147,12 +142,6 @@ func (s *server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSour
 	resp := &tfprotov6.ReadDataSourceResponse{Diagnostics: toProtoDiagnostics(diags)}
 	if !diags.HasError() {
 		resp.State = &tfprotov6.DynamicValue{MsgPack: state}
-	}
-	if len(state) >= freeAfterState {
-		// gRPC is about to marshal the state into a copy of its size: give
-		// the garbage of the read back to the system first, so that the
-		// copy does not come on top of it.
-		debug.FreeOSMemory()
 	}
 	return resp, nil
 }
