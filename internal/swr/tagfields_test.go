@@ -63,6 +63,9 @@ func TestDecodeTagsReadsEachFieldAsTheReference(t *testing.T) {
 	}
 	fields, keys := tagWireFields()
 	for i, f := range fields {
+		if keys[i] == "" || keys[i] == "-" {
+			continue // TestTagFieldsAreTagsFields says so
+		}
 		value, ok := samples[f.Type]
 		if f.Name == "Manifest" {
 			value, ok = `"{\"schemaVersion\":2}"`, true
