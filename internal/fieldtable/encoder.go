@@ -1,4 +1,4 @@
-package provider
+package fieldtable
 
 import (
 	"bytes"
@@ -10,18 +10,18 @@ import (
 	"github.com/vmihailenco/msgpack/v5"
 )
 
-// stateEncoder writes a data source's state straight to msgpack, the form
+// encoder writes a data source's state straight to msgpack, the form
 // Terraform receives it in, with the msgpack library terraform-plugin-go
 // itself uses. Going through the framework's attr.Values instead costs
 // seconds and hundreds of MiB at 10,000 items (per-value conversions, path
 // lookups and copies); this costs one pass. Objects are maps keyed by
-// attribute name, written by object.encode from their field tables.
+// attribute name, written by Object.encode from their field tables.
 //
 // Every object says how many attributes it will have; the encoder counts
 // the keys actually written and, if an object got more or fewer, fails the
 // read with an error naming the object instead of handing Terraform a
 // state it would misread.
-type stateEncoder struct {
+type encoder struct {
 	buf  bytes.Buffer
 	enc  *msgpack.Encoder
 	err  error
@@ -36,15 +36,15 @@ type openObject struct {
 	keysWritten int
 }
 
-func newStateEncoder(sizeHint int) *stateEncoder {
+func newEncoder(sizeHint int) *encoder {
 	// A fresh slice, not buf.Grow: Grow clears the capacity it adds, which
 	// for a state of tens of megabytes touches every page twice.
-	e := &stateEncoder{open: make([]openObject, 0, 4), tbuf: make([]byte, 0, 64), buf: *bytes.NewBuffer(make([]byte, 0, sizeHint))}
+	e := &encoder{open: make([]openObject, 0, 4), tbuf: make([]byte, 0, 64), buf: *bytes.NewBuffer(make([]byte, 0, sizeHint))}
 	e.enc = msgpack.NewEncoder(&e.buf) // bytes.Buffer: the encoder writes straight into buf
 	return e
 }
 
-func (e *stateEncoder) keep(err error) {
+func (e *encoder) keep(err error) {
 	if e.err == nil && err != nil {
 		e.err = err
 	}
@@ -52,13 +52,13 @@ func (e *stateEncoder) keep(err error) {
 
 // beginObject starts an object of n attributes: n keys, each followed by
 // its value, then endObject.
-func (e *stateEncoder) beginObject(name string, n int) {
+func (e *encoder) beginObject(name string, n int) {
 	e.open = append(e.open, openObject{name: name, announced: n})
 	e.keep(e.enc.EncodeMapLen(n))
 }
 
 // endObject closes the innermost object, checking it got its keys.
-func (e *stateEncoder) endObject() {
+func (e *encoder) endObject() {
 	if len(e.open) == 0 {
 		e.keep(errors.New("an object ended that never began"))
 		return
@@ -72,7 +72,7 @@ func (e *stateEncoder) endObject() {
 
 // key writes an attribute name, already msgpack-encoded, of the innermost
 // object; its value follows.
-func (e *stateEncoder) key(encoded []byte) {
+func (e *encoder) key(encoded []byte) {
 	if len(e.open) == 0 {
 		e.keep(fmt.Errorf("attribute key %x outside any object", encoded))
 		return
@@ -82,16 +82,16 @@ func (e *stateEncoder) key(encoded []byte) {
 }
 
 // list starts a list of n values.
-func (e *stateEncoder) list(n int) { e.keep(e.enc.EncodeArrayLen(n)) }
+func (e *encoder) list(n int) { e.keep(e.enc.EncodeArrayLen(n)) }
 
-func (e *stateEncoder) string(v string) { e.keep(e.enc.EncodeString(v)) }
-func (e *stateEncoder) int(v int64)     { e.keep(e.enc.EncodeInt(v)) }
-func (e *stateEncoder) bool(v bool)     { e.keep(e.enc.EncodeBool(v)) }
-func (e *stateEncoder) null()           { e.keep(e.enc.EncodeNil()) }
+func (e *encoder) string(v string) { e.keep(e.enc.EncodeString(v)) }
+func (e *encoder) int(v int64)     { e.keep(e.enc.EncodeInt(v)) }
+func (e *encoder) bool(v bool)     { e.keep(e.enc.EncodeBool(v)) }
+func (e *encoder) null()           { e.keep(e.enc.EncodeNil()) }
 
 // time writes t as RFC 3339 in UTC, as apitime.Format does, "" for the
 // zero time; formatted into scratch space instead of a new string each.
-func (e *stateEncoder) time(t time.Time) {
+func (e *encoder) time(t time.Time) {
 	if t.IsZero() {
 		e.string("")
 		return
@@ -102,7 +102,7 @@ func (e *stateEncoder) time(t time.Time) {
 
 // stringBytes writes b as a msgpack string (not binary), with the header
 // msgpack's own EncodeString would write.
-func (e *stateEncoder) stringBytes(b []byte) {
+func (e *encoder) stringBytes(b []byte) {
 	switch n := len(b); {
 	case n < 32:
 		e.buf.WriteByte(0xa0 | byte(n)) // fixstr
@@ -117,10 +117,10 @@ func (e *stateEncoder) stringBytes(b []byte) {
 }
 
 // raw writes a value already encoded as msgpack.
-func (e *stateEncoder) raw(v []byte) { e.buf.Write(v) }
+func (e *encoder) raw(v []byte) { e.buf.Write(v) }
 
 // bytes is the state, or the first error met while writing it.
-func (e *stateEncoder) bytes() ([]byte, error) {
+func (e *encoder) bytes() ([]byte, error) {
 	if e.err == nil && len(e.open) > 0 {
 		e.err = fmt.Errorf("object %s was never finished", e.open[len(e.open)-1].name)
 	}
