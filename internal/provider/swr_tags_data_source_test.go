@@ -89,7 +89,7 @@ func swrTagAttributes(t *testing.T, fc *fakecloud.Cloud, ns, repo, tag string, w
 		checks[name] = servedCheck(t, name, a, v)
 	}
 	for key := range wire {
-		t.Fatalf("the fake serves %q in a tag, which registry_swr_tags' tag object has no attribute for: add its line to swrTag", key)
+		t.Fatalf("the fake serves %q in a tag, which registry_swr_tags' tag object has no attribute for: add its line to swrTagObject (swr_tags_data_source.go)", key)
 	}
 	return checks
 }
