@@ -8,7 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-// embed lifts the computed fields of an element table E into a table of T
+// Embed lifts the computed fields of an element table E into a table of T
 // that holds one E, so a singular data source states its chosen item's
 // attributes at the top level without declaring them a second time. get
 // returns the item and is called only when the state is written, after a

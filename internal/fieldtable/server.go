@@ -71,7 +71,8 @@ func FrameworkRead(ctx context.Context, ds DataSource, req datasource.ReadReques
 
 // NewServer wraps the framework's server of a provider: it answers
 // ReadDataSource directly for each of dataSources that is a DataSource
-// (see the top of this file) and passes everything else to framework.
+// (why, and what that skips of the
+// framework, is said at the top of server.go) and passes everything else to framework.
 // providerTypeName is the provider's, as its Metadata gives it;
 // providerData returns what the provider's Configure handed its data
 // sources, at the time of each read.

@@ -264,8 +264,10 @@ type Object[T any] struct {
 	fields []Field[T]
 }
 
-// New checks the table once, when the package loads: a mistake in
-// it is a programming error that every test run reports.
+// New is the table of an object named name (as provider-bug diagnostics
+// name it) with fields, in the order the state writes them. It checks the
+// table once, when the package loads: a mistake in it is a programming
+// error that every test run reports.
 func New[T any](name string, fields ...Field[T]) *Object[T] {
 	if len(fields) > 64 {
 		panic(name + ": more than 64 fields do not fit a Set")
