@@ -3,6 +3,7 @@ package fakecloud
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"net/http"
@@ -31,20 +32,22 @@ const (
 	swrInternalRegistryHost = "10.125.0.198:20202"
 )
 
-// SWRTag is a tag as the fake stores it.
+// SWRTag is a tag as the fake stores it. The json tags are SWR's keys: a
+// field with one is served by both calls as it is (times to the second),
+// beside the keys the fake computes (swrTagWire).
 type SWRTag struct {
-	ID       int64
-	RepoID   int64
-	Tag      string
-	ImageID  string
-	Digest   string
-	Manifest string
-	Size     int64
-	Created  time.Time
-	Updated  time.Time
-	Deleted  *time.Time
-	Scanned  bool
-	TagType  int64
+	ID       int64      `json:"id"`
+	RepoID   int64      `json:"repo_id"`
+	Tag      string     `json:"Tag"` // sic: SWR capitalises this one
+	ImageID  string     `json:"image_id"`
+	Digest   string     `json:"digest"`
+	Manifest string     `json:"manifest"`
+	Size     int64      `json:"size"`
+	Created  time.Time  `json:"created"`
+	Updated  time.Time  `json:"updated"`
+	Deleted  *time.Time `json:"deleted"` // null unless deleted
+	Scanned  bool       `json:"scanned"`
+	TagType  int64      `json:"tag_type"`
 }
 
 type swrKey struct {
@@ -273,6 +276,16 @@ func (s *SWR) Tag(namespace, repository, tag string) (SWRTag, bool) {
 		}
 	}
 	return SWRTag{}, false
+}
+
+// TagJSON is a stored tag as ListRepositoryTags and ShowRepoTag serve it,
+// for tests to compare against.
+func (s *SWR) TagJSON(namespace, repository, tag string) ([]byte, error) {
+	t, ok := s.Tag(namespace, repository, tag)
+	if !ok {
+		return nil, fmt.Errorf("fake SWR has no tag %s/%s:%s", namespace, repository, tag)
+	}
+	return json.Marshal(swrTagJSON(swrRequest{namespace: namespace, repository: repository}, t))
 }
 
 // DeleteTag removes a tag.

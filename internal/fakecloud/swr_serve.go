@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -294,7 +295,7 @@ func (s *SWR) listTags(w http.ResponseWriter, r *http.Request, req swrRequest) {
 
 	total := len(tags)
 	page := tags[min(offset, total):min(offset+limit, total)]
-	out := make([]map[string]any, 0, len(page))
+	out := make([]swrTagWire, 0, len(page))
 	for _, t := range page {
 		out = append(out, swrTagJSON(req, t))
 	}
@@ -302,22 +303,58 @@ func (s *SWR) listTags(w http.ResponseWriter, r *http.Request, req swrRequest) {
 	swrJSON(w, out)
 }
 
-// swrTagJSON is a tag as both calls answer it (note the capital "Tag").
-func swrTagJSON(req swrRequest, t SWRTag) map[string]any {
-	var deleted any
-	if t.Deleted != nil {
-		deleted = t.Deleted.Format(time.RFC3339)
-	}
-	return map[string]any{
-		"id": t.ID, "repo_id": t.RepoID, "Tag": t.Tag, "image_id": t.ImageID, "digest": t.Digest,
-		"manifest": t.Manifest, "schema": 2,
-		"path":          fmt.Sprintf("%s/%s/%s:%s", swrRegistryHost, req.namespace, req.repository, t.Tag),
-		"internal_path": fmt.Sprintf("%s/%s/%s:%s", swrInternalRegistryHost, req.namespace, req.repository, t.Tag),
-		"size":          t.Size, "is_trusted": false,
-		"created": t.Created.Format(time.RFC3339), "updated": t.Updated.Format(time.RFC3339),
-		"deleted": deleted, "domain_id": DefaultSWRDomainID, "scanned": t.Scanned, "tag_type": t.TagType,
+// swrTagWire is a tag as both calls answer it: the stored fields, by
+// their json tags, and the keys the fake computes.
+type swrTagWire struct {
+	SWRTag
+	Schema       int64  `json:"schema"`
+	Path         string `json:"path"`
+	InternalPath string `json:"internal_path"`
+	IsTrusted    bool   `json:"is_trusted"`
+	DomainID     string `json:"domain_id"`
+}
+
+// swrTagJSON is a tag as both calls answer it.
+func swrTagJSON(req swrRequest, t SWRTag) swrTagWire {
+	return swrTagWire{
+		SWRTag: swrSeconds(t), Schema: 2,
+		Path:         fmt.Sprintf("%s/%s/%s:%s", swrRegistryHost, req.namespace, req.repository, t.Tag),
+		InternalPath: fmt.Sprintf("%s/%s/%s:%s", swrInternalRegistryHost, req.namespace, req.repository, t.Tag),
+		DomainID:     DefaultSWRDomainID,
 	}
 }
+
+// swrSeconds is t with its times cut to the second: SWR sends RFC 3339
+// without a fraction, which is what time.Time's MarshalJSON writes for a
+// whole second. It cuts every time field of SWRTag (time.Time and
+// *time.Time), the pointed-to time copied, not changed.
+func swrSeconds(t SWRTag) SWRTag {
+	v := reflect.ValueOf(&t).Elem()
+	for _, i := range swrTagTimes {
+		switch p := v.Field(i).Addr().Interface().(type) {
+		case *time.Time:
+			*p = p.Truncate(time.Second)
+		case **time.Time:
+			if *p != nil {
+				at := (*p).Truncate(time.Second)
+				*p = &at
+			}
+		}
+	}
+	return t
+}
+
+// swrTagTimes are the indexes of SWRTag's time fields, for swrSeconds.
+var swrTagTimes = func() []int {
+	var out []int
+	tt := reflect.TypeFor[SWRTag]()
+	for i := range tt.NumField() {
+		if ft := tt.Field(i).Type; ft == reflect.TypeFor[time.Time]() || ft == reflect.TypeFor[*time.Time]() {
+			out = append(out, i)
+		}
+	}
+	return out
+}()
 
 // sortSWRTags orders a listing as asked: by updated_at, or by creation
 // without an order. The real service promises nothing for tags updated in

@@ -5,11 +5,13 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/registry-tools/terraform-provider-registry/internal/fakecloud"
+	"github.com/registry-tools/terraform-provider-registry/internal/swr"
 	"github.com/registry-tools/terraform-provider-registry/internal/swr/sign"
 )
 
@@ -204,5 +206,57 @@ func TestFakeSWRCountsRequestsPerCall(t *testing.T) {
 	}
 	if got := fc.SWR.Requests(); got != 5 {
 		t.Errorf("Requests() = %d, want 5", got)
+	}
+}
+
+// TestFakeSWRServesATagAsSWRDoes: both calls serve a tag with every key
+// swr.Tag reads (its json tags), SWRTag's fields under their json tags,
+// times in RFC 3339 to the second, "deleted" null unless set; and TagJSON
+// is what they serve.
+func TestFakeSWRServesATagAsSWRDoes(t *testing.T) {
+	fc, srv := fakecloud.Start(t)
+	at := time.Date(2025, 3, 1, 12, 0, 0, 999_999_999, time.UTC)
+	fc.SWR.PushTag("team", "apps/web", "v1", at)
+	list := callSWR(t, srv.URL, "/v2/manage/namespaces/team/repos/apps$web/tags", nil)
+	show := callSWR(t, srv.URL, "/v2/manage/namespaces/team/repos/apps$web/tags/v1", nil)
+	if len(list.tags) != 1 || show.object == nil {
+		t.Fatalf("listing %v, ShowRepoTag %v; want the one tag", list.tags, show.object)
+	}
+	body, err := fc.SWR.TagJSON("team", "apps/web", "v1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var served map[string]any
+	if err := json.Unmarshal(body, &served); err != nil {
+		t.Fatal(err)
+	}
+	for name, got := range map[string]map[string]any{"ListRepositoryTags": list.tags[0], "ShowRepoTag": show.object} {
+		if !reflect.DeepEqual(got, served) {
+			t.Errorf("%s serves %v; TagJSON says %v", name, got, served)
+		}
+	}
+
+	wire := reflect.TypeFor[swr.Tag]()
+	for i := range wire.NumField() {
+		f := wire.Field(i)
+		key, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if _, ok := served[key]; !ok && !f.Anonymous {
+			t.Errorf("the fake serves no %q, which swr.Tag.%s reads: add a field to fakecloud.SWRTag with `json:%q`", key, f.Name, key)
+		}
+	}
+	stored := reflect.TypeFor[fakecloud.SWRTag]()
+	for i := range stored.NumField() {
+		if f := stored.Field(i); f.Tag.Get("json") == "" {
+			t.Errorf("fakecloud.SWRTag.%s has no json tag: give it `json:\"<its key in SWR's tag JSON>\"`", f.Name)
+		}
+	}
+
+	want := map[string]any{"Tag": "v1", "schema": 2.0, "created": "2025-03-01T12:00:00Z", "updated": "2025-03-01T12:00:00Z", "deleted": nil,
+		"path": "swr.cn-north-4.myhuaweicloud.com/team/apps/web:v1", "internal_path": "10.125.0.198:20202/team/apps/web:v1",
+		"domain_id": fakecloud.DefaultSWRDomainID, "is_trusted": false}
+	for key, v := range want {
+		if served[key] != v {
+			t.Errorf("%q: served %#v, want %#v", key, served[key], v)
+		}
 	}
 }

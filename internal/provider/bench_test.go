@@ -48,7 +48,7 @@ func BenchmarkSWRTagsEncode(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, diags := encodeState(ctx, swrTags, &s, len(s.tags.held)*700, nil); diags.HasError() {
+		if _, diags := encodeState(ctx, swrTagsTable, &s, len(s.tags.held)*700, nil); diags.HasError() {
 			b.Fatal(diags)
 		}
 	}

@@ -15,10 +15,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/registry-tools/terraform-provider-registry/internal/apierror"
+	"github.com/registry-tools/terraform-provider-registry/internal/fieldtable"
 	"github.com/registry-tools/terraform-provider-registry/internal/tagchoice"
 	"github.com/registry-tools/terraform-provider-registry/internal/tagkind"
 )
@@ -57,68 +57,62 @@ const choiceDescription = "Give `tag` for that exact tag, answered with one requ
 	"No matching tag, or an exact `tag` that does not exist, is an error that names the repository and the filters."
 
 // choiceFields are the choice arguments of a data source whose state is T.
-func choiceFields[T any](get func(*T) *choice) []field[T] {
+func choiceFields[T any](get func(*T) *choice) []fieldtable.Field[T] {
 	others := []path.Expression{
 		path.MatchRoot("tag_regex"), path.MatchRoot("version_constraint"),
 		path.MatchRoot("order_by"), path.MatchRoot("include_prerelease"),
 	}
-	tag := argument("tag", schema.StringAttribute{
+	// Optional and computed: the state holds the tag read, not the null
+	// of the configuration; when nothing was found (allow_missing), what
+	// was configured.
+	tag := fieldtable.Argument("tag", schema.StringAttribute{
 		Optional: true, Computed: true,
 		MarkdownDescription: "The exact tag to read, answered with one request; it conflicts with every choice argument. " +
 			"When left out, the tag chosen.",
 		Validators: []validator.String{stringvalidator.LengthBetween(1, 128), stringvalidator.ConflictsWith(others...)},
-	}, func(v *T) *types.String { return &get(v).tag })
-	// Optional and computed: the state holds the tag read, not the null
-	// of the configuration; when nothing was found (allow_missing), what
-	// was configured.
-	configured := tag.echo
-	tag.echo = func(ctx context.Context, v *T) ([]byte, error) {
-		if get(v).missing {
-			return configured(ctx, v)
-		}
-		dv, err := tfprotov6.NewDynamicValue(tftypes.String, tftypes.NewValue(tftypes.String, get(v).chosen))
-		return dv.MsgPack, err
-	}
-	return []field[T]{
+	}, func(v *T) *types.String { return &get(v).tag }).ComputedFrom(func(v *T) (tftypes.Value, bool) {
+		return tftypes.NewValue(tftypes.String, get(v).chosen), !get(v).missing
+	})
+	return []fieldtable.Field[T]{
 		tag,
-		argument("tag_regex", schema.StringAttribute{
+		fieldtable.Argument("tag_regex", schema.StringAttribute{
 			Optional:            true,
 			MarkdownDescription: "RE2 regular expression the tag name must match, such as `^main-` or `^v[0-9]+\\.[0-9]+\\.[0-9]+$`.",
 			Validators:          []validator.String{re2Validator{}},
 		}, func(v *T) *types.String { return &get(v).tagRegex }),
-		argument("version_constraint", schema.StringAttribute{
+		fieldtable.Argument("version_constraint", schema.StringAttribute{
 			Optional: true,
 			MarkdownDescription: "A version constraint in Terraform's own syntax, such as `~> 2.1` or `>= 1.2, < 2.0`. " +
 				"Only tags that read as versions (`1.4.2`, `v1.4.2`, `1.4`) and meet it are candidates; " +
 				"pre-releases (`1.4.0-rc1`) only with `include_prerelease`.",
 			Validators: []validator.String{versionConstraintValidator{}},
 		}, func(v *T) *types.String { return &get(v).versionConstraint }),
-		argument("order_by", schema.StringAttribute{
+		fieldtable.Argument("order_by", schema.StringAttribute{
 			Optional: true,
 			MarkdownDescription: "`updated` (the default): the most recently updated candidate. " +
 				"`version`: the highest version among the tags that read as versions; equal versions by update time, then name.",
 			Validators: []validator.String{stringvalidator.OneOf(tagchoice.Orders...)},
 		}, func(v *T) *types.String { return &get(v).orderBy }),
-		argument("include_prerelease", schema.BoolAttribute{
+		fieldtable.Argument("include_prerelease", schema.BoolAttribute{
 			Optional: true,
 			MarkdownDescription: "Whether pre-release versions (`2.12.0-rc1`) can be chosen when tags are read as versions " +
 				"(`order_by = \"version\"` or `version_constraint`). A pre-release meets `version_constraint` when its version " +
 				"without the pre-release part does. Default `false`.",
 		}, func(v *T) *types.Bool { return &get(v).includePrerelease }),
-		argument("include_artifacts", schema.BoolAttribute{
+		fieldtable.Argument("include_artifacts", schema.BoolAttribute{
 			Optional: true,
 			MarkdownDescription: "Whether the choice may return any kind of tag: signatures, attestations, SBOMs, Helm charts and " +
 				"other artifacts too. Default `false`: only `image`, `index` and `unknown` tags are chosen. An exact `tag` is " +
 				"returned whatever its kind.",
 		}, func(v *T) *types.Bool { return &get(v).includeArtifacts }),
-		argument("allow_missing", schema.BoolAttribute{
+		fieldtable.Argument("allow_missing", schema.BoolAttribute{
 			Optional: true,
 			MarkdownDescription: "Whether a repository, image or exact `tag` that does not exist, or no matching tag, gives " +
 				"`exists = false` (every tag attribute null, `tag` as configured) instead of an error: for a module that must " +
 				"plan before the first image is pushed. Wrong credentials, permissions, throttling and malformed answers stay " +
 				"errors. Default `false`.",
 		}, func(v *T) *types.Bool { return &get(v).allowMissing }),
-		boolField("exists", "Whether a tag was found. Always true without `allow_missing`, where finding none is an error.",
+		fieldtable.Bool("exists", "Whether a tag was found. Always true without `allow_missing`, where finding none is an error.",
 			func(v *T) bool { return !get(v).missing }),
 	}
 }

@@ -526,7 +526,8 @@ func TestExamples(t *testing.T) {
 	// Runs of one step are applied in batches, each run a module call of
 	// its own with its own fake; runs of several steps, which change the
 	// fake between Terraform runs, go one by one.
-	var batches [2][2][]namedExampleRun // [uses functions][fails]
+	type batchKind struct{ usesFunctions, fails bool }
+	batches := map[batchKind][]namedExampleRun{}
 	for _, file := range files {
 		src := filepath.Join(examplesRoot, filepath.FromSlash(file))
 		for _, name := range slices.Sorted(maps.Keys(runs[file])) {
@@ -540,28 +541,17 @@ func TestExamples(t *testing.T) {
 			}
 			fails := run.steps[0].wantErr != ""
 			uses := exampleUsesFunctions(t, src)
-			batches[b2i(uses)][b2i(fails)] = append(batches[b2i(uses)][b2i(fails)], namedExampleRun{file: file, src: src, name: name, run: run})
+			k := batchKind{usesFunctions: uses, fails: fails}
+			batches[k] = append(batches[k], namedExampleRun{file: file, src: src, name: name, run: run})
 		}
 	}
-	for uses, byOutcome := range batches {
-		for fails, batch := range byOutcome {
-			if len(batch) == 0 {
-				continue
-			}
-			name := fmt.Sprintf("one-step runs, functions=%t, failing=%t", uses == 1, fails == 1)
-			t.Run(name, func(t *testing.T) {
-				t.Parallel()
-				runExampleBatch(t, batch, uses == 1, fails == 1)
-			})
-		}
+	for k, batch := range batches {
+		name := fmt.Sprintf("one-step runs, functions=%t, failing=%t", k.usesFunctions, k.fails)
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			runExampleBatch(t, batch, k.usesFunctions, k.fails)
+		})
 	}
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // exampleFiles lists the .tf files under exampleTrees, relative to

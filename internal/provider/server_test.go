@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/registry-tools/terraform-provider-registry/internal/fakecloud"
+	"github.com/registry-tools/terraform-provider-registry/internal/fieldtable"
 	"github.com/registry-tools/terraform-provider-registry/internal/ppio"
 	"github.com/registry-tools/terraform-provider-registry/internal/swr"
 	"github.com/registry-tools/terraform-provider-registry/internal/tagkind"
@@ -26,10 +27,10 @@ import (
 
 // TestListingStateDecodesAgainstTheSchema reads each listing data source
 // over the protocol through NewServer (the direct path) and through the
-// plain framework server (readListing): the state decodes against the
+// plain framework server (fieldtable.FrameworkRead): the state decodes against the
 // schema's type either way, the two are the same value, the list is not
 // empty and the timeouts block is echoed. Both routes run the same
-// readState, so this proves the state fits the schema and that the
+// ReadState, so this proves the state fits the schema and that the
 // framework route adds nothing; TestStateEqualsFrameworkStateSet checks
 // the values themselves.
 func TestListingStateDecodesAgainstTheSchema(t *testing.T) {
@@ -68,8 +69,8 @@ func TestListingStateDecodesAgainstTheSchema(t *testing.T) {
 		t.Run(r.typeName, func(t *testing.T) {
 			dt := direct.dataSourceType(r.typeName)
 			config := direct.dataSourceConfig(r.typeName, r.attrs(dt))
-			state := direct.readState(r.typeName, config)
-			if fstate := framework.readState(r.typeName, config); !state.Equal(fstate) {
+			state := direct.ReadState(r.typeName, config)
+			if fstate := framework.ReadState(r.typeName, config); !state.Equal(fstate) {
 				diffs, _ := state.Diff(fstate)
 				t.Fatalf("the direct and framework states differ: %v", diffs)
 			}
@@ -109,7 +110,7 @@ func TestDirectReadReportsABadConfigurationAsADiagnostic(t *testing.T) {
 // written out by hand, independent of the field tables: what
 // tfsdk.State.Set makes of them is what Terraform must get from the direct
 // path. (SWR's tag, whose attributes change most, has no such copy: its
-// state is held to the table writer, tfValue, and to the checks of what
+// state is held to the table writer, TFValue, and to the checks of what
 // its getters derive.)
 type (
 	ucloudRepoImagesStateModel struct {
@@ -194,7 +195,7 @@ func TestStateEqualsFrameworkStateSet(t *testing.T) {
 	tfStr, tfNull := tfString, tftypes.NewValue(tftypes.String, nil)
 	swrFill := func(total int64, tags []swr.Tag) func(*testing.T, tftypes.Value) ([]byte, tftypes.Value) {
 		return func(t *testing.T, config tftypes.Value) ([]byte, tftypes.Value) {
-			return encodeFixture(t, ctx, swrTags, config, func(s *swrTagsState) { s.total, s.tags = total, swrTagList{held: tags} })
+			return encodeFixture(t, ctx, swrTagsTable, config, func(s *swrTagsState) { s.total, s.tags = total, swrTagList{held: tags} })
 		}
 	}
 	cases := []struct {
@@ -254,7 +255,7 @@ func TestStateEqualsFrameworkStateSet(t *testing.T) {
 					UpdateTime: null, LatestTag: null, LatestPath: null},
 			},
 		}, state: func(t *testing.T, config tftypes.Value) ([]byte, tftypes.Value) {
-			return encodeFixture(t, ctx, ucloudRepoImages, config, func(s *ucloudRepoImagesState) {
+			return encodeFixture(t, ctx, ucloudRepoImagesTable, config, func(s *ucloudRepoImagesState) {
 				s.total = 5
 				s.images = []ucloud.Image{
 					{ImageName: "api", RepoName: "shop", PullCount: 42, CreateTime: may1, UpdateTime: may2, LatestTag: "v2"},
@@ -271,7 +272,7 @@ func TestStateEqualsFrameworkStateSet(t *testing.T) {
 					StatusError: str("IMAGE_PULL_FAILED"), StatusMessage: str("gone"), CreatedAt: null, Tags: []ppioImageTagModel{}},
 			},
 		}, state: func(t *testing.T, config tftypes.Value) ([]byte, tftypes.Value) {
-			return encodeFixture(t, ctx, ppioImages, config, func(s *ppioImagesState) {
+			return encodeFixture(t, ctx, ppioImagesTable, config, func(s *ppioImagesState) {
 				s.images = []ppio.Image{
 					{ID: "i2", Name: "torch", Image: "reg.example.com/ns/torch", Type: "private", Status: "normal", CreatedAt: may2, Tags: []ppio.Tag{
 						{ID: "t1", Tag: "latest", OwnerID: "o", FullImageName: "reg.example.com/ns/torch:latest"},
@@ -325,7 +326,7 @@ func TestStateEqualsFrameworkStateSet(t *testing.T) {
 			}
 			if !got.Equal(fromTable) {
 				diffs, _ := got.Diff(fromTable)
-				t.Fatalf("the state differs from the table writer's (tfValue):\n%v", diffs)
+				t.Fatalf("the state differs from the table writer's (TFValue):\n%v", diffs)
 			}
 			if want != nil && !got.Equal(want.Raw) {
 				diffs, _ := got.Diff(want.Raw)
@@ -369,7 +370,7 @@ func attrAt(t *testing.T, v tftypes.Value, path string) tftypes.Value {
 // swrTagType is the type of one SWR tag object, and swrPlatformType of
 // its platforms, from the schema.
 func swrTagType(ctx context.Context) tftypes.Type {
-	return swrTags.schema(ctx, "").Type().TerraformType(ctx).(tftypes.Object).AttributeTypes["latest"]
+	return swrTagsTable.Schema(ctx, "").Type().TerraformType(ctx).(tftypes.Object).AttributeTypes["latest"]
 }
 
 func swrPlatformType(ctx context.Context) tftypes.Type {
@@ -378,11 +379,11 @@ func swrPlatformType(ctx context.Context) tftypes.Type {
 
 // encodeFixture decodes config's arguments into a state through obj, lets
 // fill add the listing's result, and encodes it; fromTable is the same
-// state as the table writer (tfValue) writes it.
-func encodeFixture[S any](t *testing.T, ctx context.Context, obj *object[S], config tftypes.Value, fill func(*S)) (state []byte, fromTable tftypes.Value) {
+// state as the table writer (TFValue) writes it.
+func encodeFixture[S any](t *testing.T, ctx context.Context, obj *fieldtable.Object[S], config tftypes.Value, fill func(*S)) (state []byte, fromTable tftypes.Value) {
 	t.Helper()
 	var s S
-	if diags := obj.decodeArguments(ctx, config, &s); diags.HasError() {
+	if diags := obj.DecodeArguments(ctx, config, &s); diags.HasError() {
 		t.Fatalf("decode: %v", diags)
 	}
 	fill(&s)
@@ -390,9 +391,9 @@ func encodeFixture[S any](t *testing.T, ctx context.Context, obj *object[S], con
 	if diags.HasError() {
 		t.Fatalf("encode: %v", diags)
 	}
-	fromTable, err := obj.tfValue(ctx, &s, 0, config.Type())
+	fromTable, err := obj.TFValue(ctx, &s, 0, config.Type())
 	if err != nil {
-		t.Fatalf("tfValue: %v", err)
+		t.Fatalf("TFValue: %v", err)
 	}
 	return state, fromTable
 }
@@ -406,37 +407,4 @@ func readTimeouts(read string) timeouts.Value {
 // nullTimeouts is an absent timeouts block.
 func nullTimeouts() timeouts.Value {
 	return timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{"read": types.StringType})}
-}
-
-// TestEncoderNamesAnObjectWithTheWrongNumberOfAttributes: a writer that
-// gives an object more or fewer attributes than it announced fails the read
-// with a provider-bug diagnostic naming that object.
-func TestEncoderNamesAnObjectWithTheWrongNumberOfAttributes(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	type item struct{}
-	for _, c := range []struct {
-		name string
-		keys int
-	}{{"fewer", 1}, {"more", 3}} {
-		t.Run(c.name, func(t *testing.T) {
-			broken := field[item]{name: "broken", kind: kindNested, nested: func(_ context.Context, e *stateEncoder, _ *item, _ fieldSet) {
-				e.beginObject("registry_test broken", 2)
-				for i := range c.keys {
-					e.key([]byte{0xa1, 'a' + byte(i)})
-					e.string("x")
-				}
-				e.endObject()
-			}}
-			obj := newObject("registry_test", stringField("id", "", func(*item) string { return "x" }), broken)
-			state, diags := encodeState(ctx, obj, &item{}, 0, nil)
-			if state != nil || !diags.HasError() || len(diags) != 1 {
-				t.Fatalf("want one error and no state, got %v", diags)
-			}
-			if d := diags[0]; d.Summary() != "Cannot encode state" || !strings.Contains(d.Detail(), "This is a bug in the provider") ||
-				!strings.Contains(d.Detail(), "object registry_test broken announced 2 attributes but got") {
-				t.Fatalf("the diagnostic does not name the object: %s: %s", d.Summary(), d.Detail())
-			}
-		})
-	}
 }

@@ -16,6 +16,7 @@ import (
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 
 	"github.com/registry-tools/terraform-provider-registry/internal/apierror"
+	"github.com/registry-tools/terraform-provider-registry/internal/fieldtable"
 	"github.com/registry-tools/terraform-provider-registry/internal/swr"
 	"github.com/registry-tools/terraform-provider-registry/internal/tagchoice"
 	"github.com/registry-tools/terraform-provider-registry/internal/tagkind"
@@ -24,7 +25,7 @@ import (
 var (
 	_ datasource.DataSource              = &swrTagDataSource{}
 	_ datasource.DataSourceWithConfigure = &swrTagDataSource{}
-	_ listingDataSource                  = &swrTagDataSource{}
+	_ fieldtable.DataSource              = &swrTagDataSource{}
 )
 
 // NewSWRTagDataSource is registry_swr_tag.
@@ -53,23 +54,23 @@ func swrTagPlatformEntry(s *swrTagState) (string, string, bool) {
 	return s.entry.Digest, pinnedPath(s.tag.Path, s.tag.Tag, s.entry.Digest), true
 }
 
-// swrTagOne is the data source's top level: the arguments, then the tag's
+// swrTagTable is the data source's top level: the arguments, then the tag's
 // attributes as registry_swr_tags writes each of its tags, its id as
 // tag_id and its name as the argument tag.
-var swrTagOne = newObject("registry_swr_tag", append(append([]field[swrTagState]{
-	stringField("id", "`<namespace>/<repository>`, followed by the choice arguments when given; derived from the arguments only.", swrTagID),
-	argument("namespace", swrNamespaceAttribute(), func(s *swrTagState) *types.String { return &s.namespace }),
-	argument("repository", swrRepositoryAttribute(), func(s *swrTagState) *types.String { return &s.repository }),
-	argument("include_manifest", schema.BoolAttribute{
+var swrTagTable = fieldtable.New("registry_swr_tag", append(append([]fieldtable.Field[swrTagState]{
+	fieldtable.String("id", "`<namespace>/<repository>`, followed by the choice arguments when given; derived from the arguments only.", swrTagID),
+	fieldtable.Argument("namespace", swrNamespaceAttribute(), func(s *swrTagState) *types.String { return &s.namespace }),
+	fieldtable.Argument("repository", swrRepositoryAttribute(), func(s *swrTagState) *types.String { return &s.repository }),
+	fieldtable.Argument("include_manifest", schema.BoolAttribute{
 		Optional:            true,
 		MarkdownDescription: "Whether to keep the tag's `manifest` in state. Default `false`.",
 	}, func(s *swrTagState) *types.Bool { return &s.includeManifest }),
-	nullableString("manifest", "Image manifest (JSON). Null unless `include_manifest` is true, or when SWR gives none.",
+	fieldtable.NullableString("manifest", "Image manifest (JSON). Null unless `include_manifest` is true, or when SWR gives none.",
 		func(s *swrTagState) (string, bool) {
 			return s.tag.Manifest, s.includeManifest.ValueBool() && s.tag.Manifest != ""
 		}),
-	timeoutsField(func(s *swrTagState) *timeouts.Value { return &s.timeouts }),
-	argument("platform", schema.StringAttribute{
+	fieldtable.Timeouts(readTimeoutsBlock, func(s *swrTagState) *timeouts.Value { return &s.timeouts }),
+	fieldtable.Argument("platform", schema.StringAttribute{
 		Optional: true,
 		MarkdownDescription: "A platform, `os/architecture[/variant]` such as `linux/arm64` or `linux/arm/v7`, read as containerd " +
 			"reads it (`linux/aarch64` is `linux/arm64`, `linux/x86_64` is `linux/amd64`). The candidates are then the multi-platform " +
@@ -77,12 +78,12 @@ var swrTagOne = newObject("registry_swr_tag", append(append([]field[swrTagState]
 			"An exact `tag` that is not an index, or does not hold the platform, is an error naming the platforms it has.",
 		Validators: []validator.String{platformValidator{}},
 	}, func(s *swrTagState) *types.String { return &s.platform }),
-	nullableString("platform_digest", "Digest of the image of `platform` in the chosen index, the digest a machine of that platform "+
+	fieldtable.NullableString("platform_digest", "Digest of the image of `platform` in the chosen index, the digest a machine of that platform "+
 		"pulls; null when `platform` is not set.", func(s *swrTagState) (string, bool) { d, _, ok := swrTagPlatformEntry(s); return d, ok }),
-	nullableString("platform_pinned_path", "Pull address of the image of `platform`, `<repository path>@<platform_digest>`; null when "+
+	fieldtable.NullableString("platform_pinned_path", "Pull address of the image of `platform`, `<repository path>@<platform_digest>`; null when "+
 		"`platform` is not set.", func(s *swrTagState) (string, bool) { _, p, ok := swrTagPlatformEntry(s); return p, ok }),
 }, choiceFields(func(s *swrTagState) *choice { return &s.choice })...),
-	embed(swrTag, func(s *swrTagState) *swr.Tag { return &s.tag }, map[string]string{"id": "tag_id"}, "tag", "manifest")...)...,
+	fieldtable.Embed(swrTagObject, func(s *swrTagState) *swr.Tag { return &s.tag }, map[string]string{"id": "tag_id"}, "tag", "manifest")...)...,
 )
 
 func (d *swrTagDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -90,7 +91,7 @@ func (d *swrTagDataSource) Metadata(_ context.Context, req datasource.MetadataRe
 }
 
 func (d *swrTagDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = swrTagOne.schema(ctx, "One tag of a Huawei Cloud SWR repository and its digest, in as few requests as SWR allows. "+
+	resp.Schema = swrTagTable.Schema(ctx, "One tag of a Huawei Cloud SWR repository and its digest, in as few requests as SWR allows. "+
 		choiceDescription+" Pin `pinned_path` (repository@digest) in module inputs so that `terraform plan` shows when the tag moves.\n\n"+
 		"Requests: an exact `tag` is one `ShowRepoTag` request. The newest tag reads SWR's newest-first listing page by page "+
 		"(1,000 tags a page) and stops as soon as no later page can change the choice: one page in the usual case, however many "+
@@ -101,12 +102,12 @@ func (d *swrTagDataSource) Schema(ctx context.Context, _ datasource.SchemaReques
 }
 
 func (d *swrTagDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	readListing(ctx, d, req, resp)
+	fieldtable.FrameworkRead(ctx, d, req, resp)
 }
 
-func (d *swrTagDataSource) readState(ctx context.Context, config tftypes.Value) ([]byte, diag.Diagnostics) {
+func (d *swrTagDataSource) ReadState(ctx context.Context, config tftypes.Value) ([]byte, diag.Diagnostics) {
 	var s swrTagState
-	ctx, client, cancel, diags := openRead(ctx, config, swrTagOne, &s, d.providerData().swr)
+	ctx, client, cancel, diags := openRead(ctx, config, swrTagTable, &s, d.providerData().swr)
 	defer cancel()
 	if diags.HasError() {
 		return nil, diags
@@ -117,15 +118,15 @@ func (d *swrTagDataSource) readState(ctx context.Context, config tftypes.Value) 
 		return nil, diags
 	}
 	if !found {
-		return encodeStateNulls(ctx, swrTagOne, &s, swrTagAbsent, 1024, diags)
+		return encodeStateNulls(ctx, swrTagTable, &s, swrTagAbsent, 1024, diags)
 	}
 	s.choice.chosen = s.tag.Tag
-	return encodeState(ctx, swrTagOne, &s, 2048+len(s.tag.Manifest), diags)
+	return encodeState(ctx, swrTagTable, &s, 2048+len(s.tag.Manifest), diags)
 }
 
 // swrTagAbsent are the attributes written as null when allow_missing finds
 // nothing: every attribute of the tag.
-var swrTagAbsent = swrTagOne.computedExcept("id", "exists")
+var swrTagAbsent = swrTagTable.ComputedExcept("id", "exists")
 
 // findSWRTag reads the tag the arguments name or choose into s.tag (and its
 // platform's entry into s.entry). found is false, without an error, only

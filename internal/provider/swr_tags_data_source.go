@@ -20,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/registry-tools/terraform-provider-registry/internal/apierror"
+	"github.com/registry-tools/terraform-provider-registry/internal/fieldtable"
 	"github.com/registry-tools/terraform-provider-registry/internal/swr"
 	"github.com/registry-tools/terraform-provider-registry/internal/tagkind"
 )
@@ -27,7 +28,7 @@ import (
 var (
 	_ datasource.DataSource              = &swrTagsDataSource{}
 	_ datasource.DataSourceWithConfigure = &swrTagsDataSource{}
-	_ listingDataSource                  = &swrTagsDataSource{}
+	_ fieldtable.DataSource              = &swrTagsDataSource{}
 )
 
 // NewSWRTagsDataSource is registry_swr_tags.
@@ -36,7 +37,7 @@ func NewSWRTagsDataSource() datasource.DataSource { return &swrTagsDataSource{} 
 type swrTagsDataSource struct{ configured }
 
 // swrTagsState is one read: the arguments, decoded from the
-// configuration by swrTags' table, and what the listing found.
+// configuration by swrTagsTable' table, and what the listing found.
 type swrTagsState struct {
 	namespace, repository, tag, tagRegex types.String
 	includeManifest                      types.Bool
@@ -75,39 +76,39 @@ func swrRepositoryAttribute() schema.StringAttribute {
 	}
 }
 
-// swrTag is one tag, in tags and latest.
-var swrTag = newObject("SWR tag",
-	int64Field("id", "Tag ID.", func(t *swr.Tag) int64 { return t.ID }),
-	int64Field("repo_id", "Repository ID.", func(t *swr.Tag) int64 { return t.RepoID }),
-	stringField("tag", "Tag name.", func(t *swr.Tag) string { return t.Tag }),
-	nullableString("image_id", "Image ID; null when SWR gives none.", given(func(t *swr.Tag) string { return t.ImageID })),
-	nullableString("digest", "Manifest digest, such as `sha256:…`; it changes when the tag moves. Null when SWR gives none.",
-		given(func(t *swr.Tag) string { return t.Digest })),
-	nullableString("manifest", "Image manifest (JSON). Null unless `include_manifest` is true, or when SWR gives none.",
-		given(func(t *swr.Tag) string { return t.Manifest })),
-	int64Field("schema", "Docker manifest schema version, 1 or 2.", func(t *swr.Tag) int64 { return t.Schema }),
-	stringField("path", "Pull address, `swr.<region>.myhuaweicloud.com/<namespace>/<repository>:<tag>`.", func(t *swr.Tag) string { return t.Path }),
-	nullableString("internal_path", "Pull address inside a CCE cluster; null when SWR gives none.", given(func(t *swr.Tag) string { return t.InternalPath })),
-	nullableString("pinned_path", "Pull address pinned to the digest, `<path without :tag>@<digest>`: it never moves. Null without a digest.",
-		given(func(t *swr.Tag) string { return pinnedPath(t.Path, t.Tag, t.Digest) })),
-	int64Field("size", "Image size in bytes.", func(t *swr.Tag) int64 { return t.Size }),
-	boolField("is_trusted", "Whether the image is trusted.", func(t *swr.Tag) bool { return t.IsTrusted }),
-	timeField("created", "Creation time, RFC 3339 in UTC.", func(t *swr.Tag) time.Time { return t.Created }),
-	timeField("updated", "Last update time, RFC 3339 in UTC.", func(t *swr.Tag) time.Time { return t.Updated }),
-	nullableTime("deleted", "Deletion time, RFC 3339 in UTC; null unless deleted.", func(t *swr.Tag) time.Time { return t.Deleted }),
-	nullableString("domain_id", "Account (domain) ID; null when SWR gives none.", given(func(t *swr.Tag) string { return t.DomainID })),
-	boolField("scanned", "Whether the image has been scanned.", func(t *swr.Tag) bool { return t.Scanned }),
-	int64Field("tag_type", "`0` for an image manifest, `1` for a manifest list.", func(t *swr.Tag) int64 { return t.TagType }),
-	stringField("kind", kindDescription+" Read from the tag's name and the manifest SWR sends with every tag.",
+// swrTagObject is one tag, in tags and latest.
+var swrTagObject = fieldtable.New("SWR tag",
+	fieldtable.Int64("id", "Tag ID.", func(t *swr.Tag) int64 { return t.ID }),
+	fieldtable.Int64("repo_id", "Repository ID.", func(t *swr.Tag) int64 { return t.RepoID }),
+	fieldtable.String("tag", "Tag name.", func(t *swr.Tag) string { return t.Tag }),
+	fieldtable.NullableString("image_id", "Image ID; null when SWR gives none.", fieldtable.Given(func(t *swr.Tag) string { return t.ImageID })),
+	fieldtable.NullableString("digest", "Manifest digest, such as `sha256:…`; it changes when the tag moves. Null when SWR gives none.",
+		fieldtable.Given(func(t *swr.Tag) string { return t.Digest })),
+	fieldtable.NullableString("manifest", "Image manifest (JSON). Null unless `include_manifest` is true, or when SWR gives none.",
+		fieldtable.Given(func(t *swr.Tag) string { return t.Manifest })),
+	fieldtable.Int64("schema", "Docker manifest schema version, 1 or 2.", func(t *swr.Tag) int64 { return t.Schema }),
+	fieldtable.String("path", "Pull address, `swr.<region>.myhuaweicloud.com/<namespace>/<repository>:<tag>`.", func(t *swr.Tag) string { return t.Path }),
+	fieldtable.NullableString("internal_path", "Pull address inside a CCE cluster; null when SWR gives none.", fieldtable.Given(func(t *swr.Tag) string { return t.InternalPath })),
+	fieldtable.NullableString("pinned_path", "Pull address pinned to the digest, `<path without :tag>@<digest>`: it never moves. Null without a digest.",
+		fieldtable.Given(func(t *swr.Tag) string { return pinnedPath(t.Path, t.Tag, t.Digest) })),
+	fieldtable.Int64("size", "Image size in bytes.", func(t *swr.Tag) int64 { return t.Size }),
+	fieldtable.Bool("is_trusted", "Whether the image is trusted.", func(t *swr.Tag) bool { return t.IsTrusted }),
+	fieldtable.Time("created", "Creation time, RFC 3339 in UTC.", func(t *swr.Tag) time.Time { return t.Created }),
+	fieldtable.Time("updated", "Last update time, RFC 3339 in UTC.", func(t *swr.Tag) time.Time { return t.Updated }),
+	fieldtable.NullableTime("deleted", "Deletion time, RFC 3339 in UTC; null unless deleted.", func(t *swr.Tag) time.Time { return t.Deleted }),
+	fieldtable.NullableString("domain_id", "Account (domain) ID; null when SWR gives none.", fieldtable.Given(func(t *swr.Tag) string { return t.DomainID })),
+	fieldtable.Bool("scanned", "Whether the image has been scanned.", func(t *swr.Tag) bool { return t.Scanned }),
+	fieldtable.Int64("tag_type", "`0` for an image manifest, `1` for a manifest list.", func(t *swr.Tag) int64 { return t.TagType }),
+	fieldtable.String("kind", kindDescription+" Read from the tag's name and the manifest SWR sends with every tag.",
 		func(t *swr.Tag) string { return string(t.Kind) }),
-	nullableString("media_type", "The manifest's media type, such as `application/vnd.oci.image.index.v1+json`; "+
+	fieldtable.NullableString("media_type", "The manifest's media type, such as `application/vnd.oci.image.index.v1+json`; "+
 		"for an OCI manifest without one, what its content implies. Null when SWR sent no readable manifest.",
-		given(func(t *swr.Tag) string { return t.MediaType })),
-	nullableString("artifact_type", "The OCI 1.1 `artifactType`, else the config media type when it is not an image config "+
+		fieldtable.Given(func(t *swr.Tag) string { return t.MediaType })),
+	fieldtable.NullableString("artifact_type", "The OCI 1.1 `artifactType`, else the config media type when it is not an image config "+
 		"(such as `application/vnd.cncf.helm.config.v1+json`). Null for images and indexes.",
-		given(func(t *swr.Tag) string { return t.ArtifactType })),
-	nullableListField("platforms", "For an `index`: the images it holds, in index order, without buildx's attestation manifests "+
-		"and `unknown/unknown` entries. Null for every other kind.", swrPlatform, swrPlatforms),
+		fieldtable.Given(func(t *swr.Tag) string { return t.ArtifactType })),
+	fieldtable.NullableList("platforms", "For an `index`: the images it holds, in index order, without buildx's attestation manifests "+
+		"and `unknown/unknown` entries. Null for every other kind.", swrPlatformObject, swrPlatforms),
 )
 
 // kindDescription says what kind means, for every tag object.
@@ -134,57 +135,57 @@ func swrPlatforms(t *swr.Tag) []platformEntry {
 	return out
 }
 
-// swrPlatform is one entry of platforms.
-var swrPlatform = newObject("platform",
-	stringField("os", "Operating system, such as `linux`.", func(p *platformEntry) string { return p.OS }),
-	stringField("architecture", "CPU architecture, such as `amd64` or `arm64`.", func(p *platformEntry) string { return p.Architecture }),
-	nullableString("variant", "CPU variant, such as `v7` for `linux/arm/v7`; null when the index gives none.",
-		given(func(p *platformEntry) string { return p.Variant })),
-	nullableString("os_version", "Operating system version (Windows images); null when the index gives none.",
-		given(func(p *platformEntry) string { return p.OSVersion })),
-	nullableString("digest", "Digest of this platform's image manifest.", given(func(p *platformEntry) string { return p.Digest })),
-	nullableString("media_type", "Media type of this platform's image manifest.", given(func(p *platformEntry) string { return p.MediaType })),
-	nullableString("pinned_path", "Pull address of this platform's image, `<repository path>@<digest>`.",
-		given(func(p *platformEntry) string { return pinnedPath(p.path, p.tag, p.Digest) })),
+// swrPlatformObject is one entry of platforms.
+var swrPlatformObject = fieldtable.New("platform",
+	fieldtable.String("os", "Operating system, such as `linux`.", func(p *platformEntry) string { return p.OS }),
+	fieldtable.String("architecture", "CPU architecture, such as `amd64` or `arm64`.", func(p *platformEntry) string { return p.Architecture }),
+	fieldtable.NullableString("variant", "CPU variant, such as `v7` for `linux/arm/v7`; null when the index gives none.",
+		fieldtable.Given(func(p *platformEntry) string { return p.Variant })),
+	fieldtable.NullableString("os_version", "Operating system version (Windows images); null when the index gives none.",
+		fieldtable.Given(func(p *platformEntry) string { return p.OSVersion })),
+	fieldtable.NullableString("digest", "Digest of this platform's image manifest.", fieldtable.Given(func(p *platformEntry) string { return p.Digest })),
+	fieldtable.NullableString("media_type", "Media type of this platform's image manifest.", fieldtable.Given(func(p *platformEntry) string { return p.MediaType })),
+	fieldtable.NullableString("pinned_path", "Pull address of this platform's image, `<repository path>@<digest>`.",
+		fieldtable.Given(func(p *platformEntry) string { return pinnedPath(p.path, p.tag, p.Digest) })),
 )
 
 // swrTagNulls blanks manifest unless include_manifest is true.
-func swrTagNulls(s *swrTagsState) fieldSet {
+func swrTagNulls(s *swrTagsState) fieldtable.Set {
 	if s.includeManifest.ValueBool() {
 		return 0
 	}
 	return swrTagManifest
 }
 
-var swrTagManifest = swrTag.set("manifest")
+var swrTagManifest = swrTagObject.Named("manifest")
 
-// swrTags is the data source's top level.
-var swrTags = newObject("registry_swr_tags",
-	stringField("id", "`<namespace>/<repository>`, followed by the filters when given; derived from the arguments only.", swrTagsID),
-	argument("namespace", swrNamespaceAttribute(), func(s *swrTagsState) *types.String { return &s.namespace }),
-	argument("repository", swrRepositoryAttribute(), func(s *swrTagsState) *types.String { return &s.repository }),
-	argument("tag", schema.StringAttribute{
+// swrTagsTable is the data source's top level.
+var swrTagsTable = fieldtable.New("registry_swr_tags",
+	fieldtable.String("id", "`<namespace>/<repository>`, followed by the filters when given; derived from the arguments only.", swrTagsID),
+	fieldtable.Argument("namespace", swrNamespaceAttribute(), func(s *swrTagsState) *types.String { return &s.namespace }),
+	fieldtable.Argument("repository", swrRepositoryAttribute(), func(s *swrTagsState) *types.String { return &s.repository }),
+	fieldtable.Argument("tag", schema.StringAttribute{
 		Optional:            true,
 		MarkdownDescription: "Server-side filter: only tags whose name contains this string.",
 		Validators:          []validator.String{stringvalidator.LengthBetween(1, 128)},
 	}, func(s *swrTagsState) *types.String { return &s.tag }),
-	argument("tag_regex", schema.StringAttribute{
+	fieldtable.Argument("tag_regex", schema.StringAttribute{
 		Optional:            true,
 		MarkdownDescription: "RE2 regular expression the tag name must match, applied after the listing.",
 		Validators:          []validator.String{re2Validator{}},
 	}, func(s *swrTagsState) *types.String { return &s.tagRegex }),
-	argument("include_manifest", schema.BoolAttribute{
+	fieldtable.Argument("include_manifest", schema.BoolAttribute{
 		Optional:            true,
 		MarkdownDescription: "Whether to keep each tag's `manifest` in state. Default `false`: manifests are large.",
 	}, func(s *swrTagsState) *types.Bool { return &s.includeManifest }),
-	int64Field("total_count", "Number of tags SWR reports for the repository (after `tag`, before `tag_regex`).",
+	fieldtable.Int64("total_count", "Number of tags SWR reports for the repository (after `tag`, before `tag_regex`).",
 		func(s *swrTagsState) int64 { return s.total }),
-	streamedListField("tags", "The tags, ordered by `updated` newest first; tags updated in the same second by name in descending natural order (`v14.0.0` before `v13.0.0`, `v1.10` before `v1.9`).", swrTag,
-		func(s *swrTagsState, yield func(*swr.Tag) bool) { s.tags.each(yield) }).nullsFrom(swrTagNulls),
+	fieldtable.StreamedList("tags", "The tags, ordered by `updated` newest first; tags updated in the same second by name in descending natural order (`v14.0.0` before `v13.0.0`, `v1.10` before `v1.9`).", swrTagObject,
+		func(s *swrTagsState, yield func(*swr.Tag) bool) { s.tags.each(yield) }).NullsFrom(swrTagNulls),
 	// After tags: a streamed listing knows its latest once written.
-	objectField("latest", latestDescription, swrTag,
-		func(s *swrTagsState) *swr.Tag { return s.tags.latest() }).nullsFrom(swrTagNulls),
-	timeoutsField(func(s *swrTagsState) *timeouts.Value { return &s.timeouts }),
+	fieldtable.Single("latest", latestDescription, swrTagObject,
+		func(s *swrTagsState) *swr.Tag { return s.tags.latest() }).NullsFrom(swrTagNulls),
+	fieldtable.Timeouts(readTimeoutsBlock, func(s *swrTagsState) *timeouts.Value { return &s.timeouts }),
 )
 
 func (d *swrTagsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -192,7 +193,7 @@ func (d *swrTagsDataSource) Metadata(_ context.Context, req datasource.MetadataR
 }
 
 func (d *swrTagsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = swrTags.schema(ctx, "Every tag of a Huawei Cloud SWR repository, newest first, with `latest` the newest one. "+
+	resp.Schema = swrTagsTable.Schema(ctx, "Every tag of a Huawei Cloud SWR repository, newest first, with `latest` the newest one. "+
 		"Pin `latest.pinned_path` (repository@digest) in module inputs so that `terraform plan` shows when the tag moves.")
 }
 
@@ -209,12 +210,12 @@ var swrHints = hints{
 }
 
 func (d *swrTagsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	readListing(ctx, d, req, resp)
+	fieldtable.FrameworkRead(ctx, d, req, resp)
 }
 
-func (d *swrTagsDataSource) readState(ctx context.Context, config tftypes.Value) ([]byte, diag.Diagnostics) {
+func (d *swrTagsDataSource) ReadState(ctx context.Context, config tftypes.Value) ([]byte, diag.Diagnostics) {
 	var s swrTagsState
-	ctx, client, cancel, diags := openRead(ctx, config, swrTags, &s, d.providerData().swr)
+	ctx, client, cancel, diags := openRead(ctx, config, swrTagsTable, &s, d.providerData().swr)
 	defer cancel()
 	if diags.HasError() {
 		return nil, diags
@@ -259,7 +260,7 @@ func (d *swrTagsDataSource) readState(ctx context.Context, config tftypes.Value)
 	s.total = int64(pages.Total())
 	stream := &swrTagStream{ctx: ctx, pages: pages, first: first, re: re}
 	s.tags = swrTagList{stream: stream}
-	state, diags := encodeState(ctx, swrTags, &s, swrTagsStreamSize(ctx, &s, first, re), diags)
+	state, diags := encodeState(ctx, swrTagsTable, &s, swrTagsStreamSize(ctx, &s, first, re), diags)
 	switch {
 	case errors.Is(stream.err, errNotNewestFirst):
 		tflog.Warn(ctx, "SWR's tag listing was not ordered by update time, newest first; reading it again to sort it whole")
@@ -288,7 +289,7 @@ func encodeHeld(ctx context.Context, s *swrTagsState, total int, tags []swr.Tag,
 	tags = matching(tags, s.tagRegex, func(t *swr.Tag) string { return t.Tag })
 	sortTags(tags, func(t *swr.Tag) string { return t.Tag }, func(t *swr.Tag) time.Time { return t.Updated })
 	s.tags = swrTagList{held: tags}
-	return encodeState(ctx, swrTags, s, swrTagsStateSize(s.includeManifest.ValueBool(), tags), diags)
+	return encodeState(ctx, swrTagsTable, s, swrTagsStateSize(s.includeManifest.ValueBool(), tags), diags)
 }
 
 // swrTagsStateSize is a size the state will not exceed in the usual case:
@@ -319,17 +320,20 @@ func swrTagsStreamSize(ctx context.Context, s *swrTagsState, first []swr.Tag, re
 	if len(first) == 0 {
 		return 4096
 	}
-	e := newStateEncoder(len(first) * 1024)
 	nulls := swrTagNulls(s)
-	kept := 0
+	written, kept := 0, 0
 	for i := range first {
 		if re == nil || re.MatchString(first[i].Tag) {
-			swrTag.encode(ctx, e, &first[i], nulls)
+			b, err := swrTagObject.State(ctx, &first[i], nulls, 2048)
+			if err != nil { // the read's own writing reports it
+				return 4096
+			}
+			written += len(b)
 			kept++
 		}
 	}
-	perTag := float64(e.buf.Len()) / float64(len(first)) // per tag listed, the share kept included
-	return 4096 + 2*e.buf.Len()/max(kept, 1) + int(perTag*float64(s.total)*1.05)
+	perTag := float64(written) / float64(len(first)) // per tag listed, the share kept included
+	return 4096 + 2*written/max(kept, 1) + int(perTag*float64(s.total)*1.05)
 }
 
 // swrTagsID is "<namespace>/<repository>" and the filters given.

@@ -1,11 +1,17 @@
 package provider
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -29,43 +35,105 @@ func expectSWRTag(t *testing.T, fc *fakecloud.Cloud, ns, repo, tag string, withM
 }
 
 // swrTagAttributes are the checks of every attribute a tag the fake stores
-// is written with (registry_swr_tag names "id" tag_id).
+// is written with (registry_swr_tag names "id" tag_id). An attribute that
+// is a key of the fake's tag JSON (as the wire names go: "Tag" is tag) is
+// expected as served, typed by its schema: a number, a bool, or a string
+// ("" and null are null, the provider's one rule; times as the fake
+// serves them, RFC 3339 in UTC). The attributes the provider derives are
+// listed here; any other attribute, or a served key without an attribute,
+// fails the test.
 func swrTagAttributes(t *testing.T, fc *fakecloud.Cloud, ns, repo, tag string, withManifest bool) map[string]knownvalue.Check {
 	t.Helper()
 	ft, ok := fc.SWR.Tag(ns, repo, tag)
 	if !ok {
 		t.Fatalf("fake has no tag %s", tag)
 	}
-	path := fmt.Sprintf("swr.cn-north-4.myhuaweicloud.com/%s/%s:%s", ns, repo, tag)
-	var manifest knownvalue.Check = knownvalue.Null()
-	if withManifest {
-		manifest = knownvalue.StringExact(ft.Manifest)
+	body, err := fc.SWR.TagJSON(ns, repo, tag)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return map[string]knownvalue.Check{
-		"id":            knownvalue.Int64Exact(ft.ID),
-		"repo_id":       knownvalue.Int64Exact(ft.RepoID),
-		"tag":           knownvalue.StringExact(tag),
-		"image_id":      knownvalue.StringExact(ft.ImageID),
-		"digest":        knownvalue.StringExact(ft.Digest),
-		"manifest":      manifest,
-		"schema":        knownvalue.Int64Exact(2),
-		"path":          knownvalue.StringExact(path),
-		"internal_path": knownvalue.StringExact(fmt.Sprintf("10.125.0.198:20202/%s/%s:%s", ns, repo, tag)),
-		"pinned_path":   knownvalue.StringExact(fmt.Sprintf("swr.cn-north-4.myhuaweicloud.com/%s/%s@%s", ns, repo, ft.Digest)),
-		"size":          knownvalue.Int64Exact(ft.Size),
-		"is_trusted":    knownvalue.Bool(false),
-		"created":       knownvalue.StringExact(ft.Created.Format(time.RFC3339)),
-		"updated":       knownvalue.StringExact(ft.Updated.Format(time.RFC3339)),
-		"deleted":       knownvalue.Null(),
-		"domain_id":     knownvalue.StringExact(fakecloud.DefaultSWRDomainID),
-		"scanned":       knownvalue.Bool(ft.Scanned),
-		"tag_type":      knownvalue.Int64Exact(0),
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var served map[string]any
+	if err := dec.Decode(&served); err != nil {
+		t.Fatal(err)
+	}
+	wire := make(map[string]any, len(served)) // by attribute name
+	for key, v := range served {
+		wire[strings.ToLower(key)] = v
+	}
+	derived := map[string]knownvalue.Check{
+		"pinned_path": knownvalue.StringExact(fmt.Sprintf("swr.cn-north-4.myhuaweicloud.com/%s/%s@%s", ns, repo, ft.Digest)),
 		// The fake's generated and pushed tags are Docker schema 2 images.
 		"kind":          knownvalue.StringExact("image"),
 		"media_type":    knownvalue.StringExact("application/vnd.docker.distribution.manifest.v2+json"),
 		"artifact_type": knownvalue.Null(),
 		"platforms":     knownvalue.Null(),
 	}
+	if !withManifest {
+		derived["manifest"] = knownvalue.Null()
+	}
+
+	checks := map[string]knownvalue.Check{}
+	for name, a := range swrTagSchemaAttributes(t) {
+		v, onWire := wire[name]
+		delete(wire, name)
+		if c, ok := derived[name]; ok {
+			checks[name] = c
+			continue
+		}
+		if !onWire {
+			t.Fatalf("registry_swr_tags' tag attribute %q is neither a key of the fake's tag JSON (a json tag of fakecloud.SWRTag) "+
+				"nor derived in swrTagAttributes: give the fake the field, or list the attribute's check there", name)
+		}
+		checks[name] = servedCheck(t, name, a, v)
+	}
+	for key := range wire {
+		t.Fatalf("the fake serves %q in a tag, which registry_swr_tags' tag object has no attribute for: add its line to swrTagObject (swr_tags_data_source.go)", key)
+	}
+	return checks
+}
+
+// swrTagSchemaAttributes are the attributes of a tag object of
+// registry_swr_tags, from its schema.
+func swrTagSchemaAttributes(t *testing.T) map[string]schema.Attribute {
+	t.Helper()
+	var resp datasource.SchemaResponse
+	NewSWRTagsDataSource().Schema(context.Background(), datasource.SchemaRequest{}, &resp)
+	tags, ok := resp.Schema.Attributes["tags"].(schema.ListNestedAttribute)
+	if !ok {
+		t.Fatalf("registry_swr_tags' tags is a %T", resp.Schema.Attributes["tags"])
+	}
+	return tags.NestedObject.Attributes
+}
+
+// servedCheck is the check of attribute name, of schema a, that the fake
+// served as v (decoded with UseNumber).
+func servedCheck(t *testing.T, name string, a schema.Attribute, v any) knownvalue.Check {
+	t.Helper()
+	switch a.(type) {
+	case schema.Int64Attribute:
+		if n, ok := v.(json.Number); ok {
+			if i, err := n.Int64(); err == nil {
+				return knownvalue.Int64Exact(i)
+			}
+		}
+	case schema.BoolAttribute:
+		if b, ok := v.(bool); ok {
+			return knownvalue.Bool(b)
+		}
+	case schema.StringAttribute:
+		switch s, ok := v.(string); {
+		case v == nil || s == "":
+			return knownvalue.Null()
+		case ok:
+			return knownvalue.StringExact(s)
+		}
+	default:
+		t.Fatalf("%q is a %T, which swrTagAttributes does not expect from the wire: list its check among the derived ones", name, a)
+	}
+	t.Fatalf("the fake serves %q as %#v, which is not what its %T holds", name, v, a)
+	return nil
 }
 
 func swrTagsEveryAttribute(t *testing.T, fc *fakecloud.Cloud, url string) resource.TestStep {

@@ -248,7 +248,7 @@ func TestSWRTagsStreamedStateEqualsTheHeldOne(t *testing.T) {
 			config := h.dataSourceConfig("registry_swr_tags", attrs)
 			reverse.Store(c.reversed)
 			before := fc.SWR.CallCount(fakecloud.SWRCallListTags)
-			got := h.readState("registry_swr_tags", config)
+			got := h.ReadState("registry_swr_tags", config)
 			if n, want := fc.SWR.CallCount(fakecloud.SWRCallListTags)-before, int64(3+3*c.reversed); n != want {
 				t.Errorf("%d listing requests, want %d", n, want)
 			}
@@ -258,7 +258,7 @@ func TestSWRTagsStreamedStateEqualsTheHeldOne(t *testing.T) {
 				t.Fatal(err)
 			}
 			var s swrTagsState
-			if diags := swrTags.decodeArguments(ctx, configValue, &s); diags.HasError() {
+			if diags := swrTagsTable.DecodeArguments(ctx, configValue, &s); diags.HasError() {
 				t.Fatal(diags)
 			}
 			list, err := client.ListTags(ctx, swr.ListTagsInput{Namespace: "team", Repository: "web", IncludeManifest: s.includeManifest.ValueBool()})

@@ -10,13 +10,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/registry-tools/terraform-provider-registry/internal/apierror"
+	"github.com/registry-tools/terraform-provider-registry/internal/fieldtable"
 	"github.com/registry-tools/terraform-provider-registry/internal/ucloud"
 )
 
 var (
 	_ datasource.DataSource              = &ucloudImageTagDataSource{}
 	_ datasource.DataSourceWithConfigure = &ucloudImageTagDataSource{}
-	_ listingDataSource                  = &ucloudImageTagDataSource{}
+	_ fieldtable.DataSource              = &ucloudImageTagDataSource{}
 )
 
 // NewUCloudImageTagDataSource is registry_ucloud_image_tag.
@@ -33,19 +34,19 @@ type ucloudImageTagState struct {
 	tag uhubTag
 }
 
-// ucloudImageTagOne is the data source's top level: the arguments, then the
+// ucloudImageTagTable is the data source's top level: the arguments, then the
 // tag's attributes as registry_ucloud_image_tags writes each of its tags,
 // its name as the argument tag.
-var ucloudImageTagOne = newObject("registry_ucloud_image_tag", append(append([]field[ucloudImageTagState]{
-	stringField("id", "`<repo_name>/<image_name>`, prefixed with `<project_id>/` when this data source sets `project_id`, "+
+var ucloudImageTagTable = fieldtable.New("registry_ucloud_image_tag", append(append([]fieldtable.Field[ucloudImageTagState]{
+	fieldtable.String("id", "`<repo_name>/<image_name>`, prefixed with `<project_id>/` when this data source sets `project_id`, "+
 		"followed by the choice arguments when given, such as `shop/api?version_constraint=~> 1.4`; derived from the arguments only.",
 		ucloudImageTagID),
-	argument("repo_name", ucloudRepoNameAttribute(), func(s *ucloudImageTagState) *types.String { return &s.repoName }),
-	argument("image_name", ucloudImageNameAttribute(), func(s *ucloudImageTagState) *types.String { return &s.imageName }),
-	argument("project_id", ucloudProjectIDAttribute(), func(s *ucloudImageTagState) *types.String { return &s.projectID }),
-	timeoutsField(func(s *ucloudImageTagState) *timeouts.Value { return &s.timeouts }),
+	fieldtable.Argument("repo_name", ucloudRepoNameAttribute(), func(s *ucloudImageTagState) *types.String { return &s.repoName }),
+	fieldtable.Argument("image_name", ucloudImageNameAttribute(), func(s *ucloudImageTagState) *types.String { return &s.imageName }),
+	fieldtable.Argument("project_id", ucloudProjectIDAttribute(), func(s *ucloudImageTagState) *types.String { return &s.projectID }),
+	fieldtable.Timeouts(readTimeoutsBlock, func(s *ucloudImageTagState) *timeouts.Value { return &s.timeouts }),
 }, choiceFields(func(s *ucloudImageTagState) *choice { return &s.choice })...),
-	embed(ucloudImageTag, func(s *ucloudImageTagState) *uhubTag { return &s.tag }, nil, "tag")...)...,
+	fieldtable.Embed(ucloudImageTagObject, func(s *ucloudImageTagState) *uhubTag { return &s.tag }, nil, "tag")...)...,
 )
 
 func (d *ucloudImageTagDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -53,7 +54,7 @@ func (d *ucloudImageTagDataSource) Metadata(_ context.Context, req datasource.Me
 }
 
 func (d *ucloudImageTagDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = ucloudImageTagOne.schema(ctx, "One tag of a UCloud UHub image and its digest. "+
+	resp.Schema = ucloudImageTagTable.Schema(ctx, "One tag of a UCloud UHub image and its digest. "+
 		choiceDescription+" Pin `pinned_path` (image@digest) in module inputs so that `terraform plan` shows when the tag is pushed again; "+
 		"`digest` and `pinned_path` are null for a tag UHub reports without a digest.\n\n"+
 		"Requests: an exact `tag` is one `GetImageTag` request. Otherwise every page of the image's `GetImageTag` listing is read, "+
@@ -63,12 +64,12 @@ func (d *ucloudImageTagDataSource) Schema(ctx context.Context, _ datasource.Sche
 }
 
 func (d *ucloudImageTagDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	readListing(ctx, d, req, resp)
+	fieldtable.FrameworkRead(ctx, d, req, resp)
 }
 
-func (d *ucloudImageTagDataSource) readState(ctx context.Context, config tftypes.Value) ([]byte, diag.Diagnostics) {
+func (d *ucloudImageTagDataSource) ReadState(ctx context.Context, config tftypes.Value) ([]byte, diag.Diagnostics) {
 	var s ucloudImageTagState
-	ctx, client, cancel, diags := openRead(ctx, config, ucloudImageTagOne, &s, d.providerData().ucloud)
+	ctx, client, cancel, diags := openRead(ctx, config, ucloudImageTagTable, &s, d.providerData().ucloud)
 	defer cancel()
 	if diags.HasError() {
 		return nil, diags
@@ -79,15 +80,15 @@ func (d *ucloudImageTagDataSource) readState(ctx context.Context, config tftypes
 		return nil, diags
 	}
 	if !found {
-		return encodeStateNulls(ctx, ucloudImageTagOne, &s, ucloudImageTagAbsent, 512, diags)
+		return encodeStateNulls(ctx, ucloudImageTagTable, &s, ucloudImageTagAbsent, 512, diags)
 	}
 	s.choice.chosen = s.tag.TagName
-	return encodeState(ctx, ucloudImageTagOne, &s, 1024, diags)
+	return encodeState(ctx, ucloudImageTagTable, &s, 1024, diags)
 }
 
 // ucloudImageTagAbsent are the attributes written as null when
 // allow_missing finds nothing: every attribute of the tag.
-var ucloudImageTagAbsent = ucloudImageTagOne.computedExcept("id", "exists")
+var ucloudImageTagAbsent = ucloudImageTagTable.ComputedExcept("id", "exists")
 
 // findUHubTag reads the tag the arguments name or choose into s.tag. found
 // is false, without an error, only when allow_missing turns "not there"

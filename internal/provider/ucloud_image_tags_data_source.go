@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/registry-tools/terraform-provider-registry/internal/apierror"
+	"github.com/registry-tools/terraform-provider-registry/internal/fieldtable"
 	"github.com/registry-tools/terraform-provider-registry/internal/tagkind"
 	"github.com/registry-tools/terraform-provider-registry/internal/ucloud"
 )
@@ -22,7 +23,7 @@ import (
 var (
 	_ datasource.DataSource              = &ucloudImageTagsDataSource{}
 	_ datasource.DataSourceWithConfigure = &ucloudImageTagsDataSource{}
-	_ listingDataSource                  = &ucloudImageTagsDataSource{}
+	_ fieldtable.DataSource              = &ucloudImageTagsDataSource{}
 )
 
 // NewUCloudImageTagsDataSource is registry_ucloud_image_tags.
@@ -31,7 +32,7 @@ func NewUCloudImageTagsDataSource() datasource.DataSource { return &ucloudImageT
 type ucloudImageTagsDataSource struct{ configured }
 
 // ucloudImageTagsState is one read: the arguments, decoded from the
-// configuration by ucloudImageTags' table, and what the listing found.
+// configuration by ucloudImageTagsTable' table, and what the listing found.
 type ucloudImageTagsState struct {
 	repoName, imageName, projectID, tagRegex types.String
 	timeouts                                 timeouts.Value
@@ -77,18 +78,18 @@ func ucloudImageNameAttribute() schema.StringAttribute {
 	}
 }
 
-// ucloudImageTag is one tag: an element of registry_ucloud_image_tags'
+// ucloudImageTagObject is one tag: an element of registry_ucloud_image_tags'
 // tags and latest, and the top level of registry_ucloud_image_tag.
-var ucloudImageTag = newObject("UHub tag",
-	stringField("tag", "Tag name.", func(t *uhubTag) string { return t.TagName }),
-	nullableString("digest", "Content digest, such as `sha256:…`; it changes when the tag is pushed again. "+
+var ucloudImageTagObject = fieldtable.New("UHub tag",
+	fieldtable.String("tag", "Tag name.", func(t *uhubTag) string { return t.TagName }),
+	fieldtable.NullableString("digest", "Content digest, such as `sha256:…`; it changes when the tag is pushed again. "+
 		"Null when UHub reports none for the tag.", func(t *uhubTag) (string, bool) { return t.Digest, t.Digest != "" }),
-	nullableTime("update_time", "Time of the tag's last push, RFC 3339 in UTC (UHub sends unix seconds or a date-time string); "+
+	fieldtable.NullableTime("update_time", "Time of the tag's last push, RFC 3339 in UTC (UHub sends unix seconds or a date-time string); "+
 		"null only if UHub sent none.", (*uhubTag).updated),
-	stringField("path", "Pull address, `"+uhubRegistryHost+"/<repo_name>/<image_name>:<tag>`.", uhubTagPath),
-	nullableString("pinned_path", "Pull address pinned to the digest, `"+uhubRegistryHost+"/<repo_name>/<image_name>@<digest>`: "+
+	fieldtable.String("path", "Pull address, `"+uhubRegistryHost+"/<repo_name>/<image_name>:<tag>`.", uhubTagPath),
+	fieldtable.NullableString("pinned_path", "Pull address pinned to the digest, `"+uhubRegistryHost+"/<repo_name>/<image_name>@<digest>`: "+
 		"it never moves. Null when `digest` is null.", uhubTagPinnedPath),
-	stringField("kind", kindDescription+" From the tag name only: UHub's API sends no manifest, so a tag named as cosign names "+
+	fieldtable.String("kind", kindDescription+" From the tag name only: UHub's API sends no manifest, so a tag named as cosign names "+
 		"its signatures (`sha256-<digest>.sig`, `.att`, `.sbom`) is a `signature`, `attestation` or `sbom`, `sha256-<digest>` an "+
 		"`artifact`, and every other tag an `image`.", func(t *uhubTag) string { return string(t.kind()) }),
 )
@@ -107,27 +108,27 @@ func uhubTagPinnedPath(t *uhubTag) (path string, ok bool) {
 	return uhubRegistryHost + "/" + t.repo + "/" + t.image + "@" + t.Digest, true
 }
 
-// ucloudImageTags is the data source's top level.
-var ucloudImageTags = newObject("registry_ucloud_image_tags",
-	stringField("id", "`<repo_name>/<image_name>`, prefixed with `<project_id>/` when this data source sets `project_id`, "+
+// ucloudImageTagsTable is the data source's top level.
+var ucloudImageTagsTable = fieldtable.New("registry_ucloud_image_tags",
+	fieldtable.String("id", "`<repo_name>/<image_name>`, prefixed with `<project_id>/` when this data source sets `project_id`, "+
 		"followed by `?tag_regex=<tag_regex>` when given, such as `org-xxxx/shop/api?tag_regex=^v`; derived from the arguments only.",
 		ucloudImageTagsID),
-	argument("repo_name", ucloudRepoNameAttribute(), func(s *ucloudImageTagsState) *types.String { return &s.repoName }),
-	argument("image_name", ucloudImageNameAttribute(), func(s *ucloudImageTagsState) *types.String { return &s.imageName }),
-	argument("project_id", ucloudProjectIDAttribute(), func(s *ucloudImageTagsState) *types.String { return &s.projectID }),
-	argument("tag_regex", schema.StringAttribute{
+	fieldtable.Argument("repo_name", ucloudRepoNameAttribute(), func(s *ucloudImageTagsState) *types.String { return &s.repoName }),
+	fieldtable.Argument("image_name", ucloudImageNameAttribute(), func(s *ucloudImageTagsState) *types.String { return &s.imageName }),
+	fieldtable.Argument("project_id", ucloudProjectIDAttribute(), func(s *ucloudImageTagsState) *types.String { return &s.projectID }),
+	fieldtable.Argument("tag_regex", schema.StringAttribute{
 		Optional:            true,
 		MarkdownDescription: "RE2 regular expression the tag name must match, applied after the listing, such as `^v[0-9]+\\.[0-9]+\\.[0-9]+$`.",
 		Validators:          []validator.String{re2Validator{}},
 	}, func(s *ucloudImageTagsState) *types.String { return &s.tagRegex }),
-	int64Field("total_count", "Number of tags UHub reports for the image, before `tag_regex`.",
+	fieldtable.Int64("total_count", "Number of tags UHub reports for the image, before `tag_regex`.",
 		func(s *ucloudImageTagsState) int64 { return s.total }),
-	listField("tags", "The tags, ordered by `update_time` newest first; tags updated in the same second by name in descending "+
+	fieldtable.List("tags", "The tags, ordered by `update_time` newest first; tags updated in the same second by name in descending "+
 		"natural order (`v14.0.0` before `v13.0.0`, `v1.10` before `v1.9`). An empty list when the image has none or none match.",
-		ucloudImageTag, func(s *ucloudImageTagsState) []uhubTag { return s.tags }),
-	objectField("latest", latestDescription, ucloudImageTag,
+		ucloudImageTagObject, func(s *ucloudImageTagsState) []uhubTag { return s.tags }),
+	fieldtable.Single("latest", latestDescription, ucloudImageTagObject,
 		func(s *ucloudImageTagsState) *uhubTag { return firstRunnable(s.tags, (*uhubTag).kind) }),
-	timeoutsField(func(s *ucloudImageTagsState) *timeouts.Value { return &s.timeouts }),
+	fieldtable.Timeouts(readTimeoutsBlock, func(s *ucloudImageTagsState) *timeouts.Value { return &s.timeouts }),
 )
 
 func (d *ucloudImageTagsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -135,7 +136,7 @@ func (d *ucloudImageTagsDataSource) Metadata(_ context.Context, req datasource.M
 }
 
 func (d *ucloudImageTagsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = ucloudImageTags.schema(ctx, "Every tag of a UCloud UHub image with its digest, newest first, with `latest` the newest one. "+
+	resp.Schema = ucloudImageTagsTable.Schema(ctx, "Every tag of a UCloud UHub image with its digest, newest first, with `latest` the newest one. "+
 		"Pin `latest.pinned_path` (image@digest) in module inputs so that `terraform plan` shows when a tag is pushed again.")
 }
 
@@ -158,12 +159,12 @@ func ucloudTagReadError(ctx context.Context, err error) diag.Diagnostic {
 }
 
 func (d *ucloudImageTagsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	readListing(ctx, d, req, resp)
+	fieldtable.FrameworkRead(ctx, d, req, resp)
 }
 
-func (d *ucloudImageTagsDataSource) readState(ctx context.Context, config tftypes.Value) ([]byte, diag.Diagnostics) {
+func (d *ucloudImageTagsDataSource) ReadState(ctx context.Context, config tftypes.Value) ([]byte, diag.Diagnostics) {
 	var s ucloudImageTagsState
-	ctx, client, cancel, diags := openRead(ctx, config, ucloudImageTags, &s, d.providerData().ucloud)
+	ctx, client, cancel, diags := openRead(ctx, config, ucloudImageTagsTable, &s, d.providerData().ucloud)
 	defer cancel()
 	if diags.HasError() {
 		return nil, diags
@@ -180,7 +181,7 @@ func (d *ucloudImageTagsDataSource) readState(ctx context.Context, config tftype
 	s.total = int64(list.TotalCount)
 	s.tags = matching(uhubTags(s.repoName.ValueString(), s.imageName.ValueString(), list.Tags), s.tagRegex, (*uhubTag).name)
 	sortTags(s.tags, (*uhubTag).name, (*uhubTag).updated)
-	return encodeState(ctx, ucloudImageTags, &s, len(s.tags)*400, diags)
+	return encodeState(ctx, ucloudImageTagsTable, &s, len(s.tags)*400, diags)
 }
 
 // ucloudImagePath is "[<project_id>/]<repo_name>/<image_name>", from the

@@ -16,13 +16,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/registry-tools/terraform-provider-registry/internal/apierror"
+	"github.com/registry-tools/terraform-provider-registry/internal/fieldtable"
 	"github.com/registry-tools/terraform-provider-registry/internal/ucloud"
 )
 
 var (
 	_ datasource.DataSource              = &ucloudRepoImagesDataSource{}
 	_ datasource.DataSourceWithConfigure = &ucloudRepoImagesDataSource{}
-	_ listingDataSource                  = &ucloudRepoImagesDataSource{}
+	_ fieldtable.DataSource              = &ucloudRepoImagesDataSource{}
 )
 
 // NewUCloudRepoImagesDataSource is registry_ucloud_repo_images.
@@ -31,7 +32,7 @@ func NewUCloudRepoImagesDataSource() datasource.DataSource { return &ucloudRepoI
 type ucloudRepoImagesDataSource struct{ configured }
 
 // ucloudRepoImagesState is one read: the arguments, decoded from the
-// configuration by ucloudRepoImages' table, and what the listing found.
+// configuration by ucloudRepoImagesTable' table, and what the listing found.
 type ucloudRepoImagesState struct {
 	repoName, projectID, nameRegex types.String
 	timeouts                       timeouts.Value
@@ -70,46 +71,46 @@ func ucloudProjectIDAttribute() schema.StringAttribute {
 	}
 }
 
-// ucloudImage is one image of images.
-var ucloudImage = newObject("UHub image",
-	stringField("image_name", "Image name within the repository.", func(im *ucloud.Image) string { return im.ImageName }),
-	stringField("repo_name", "Repository name, as UHub reports it.", func(im *ucloud.Image) string { return im.RepoName }),
-	int64Field("pull_count", "How many times the image has been pulled.", func(im *ucloud.Image) int64 { return im.PullCount }),
-	nullableTime("create_time", "Creation time, RFC 3339 in UTC (UHub sends unix seconds or a date-time string); "+
+// ucloudImageObject is one image of images.
+var ucloudImageObject = fieldtable.New("UHub image",
+	fieldtable.String("image_name", "Image name within the repository.", func(im *ucloud.Image) string { return im.ImageName }),
+	fieldtable.String("repo_name", "Repository name, as UHub reports it.", func(im *ucloud.Image) string { return im.RepoName }),
+	fieldtable.Int64("pull_count", "How many times the image has been pulled.", func(im *ucloud.Image) int64 { return im.PullCount }),
+	fieldtable.NullableTime("create_time", "Creation time, RFC 3339 in UTC (UHub sends unix seconds or a date-time string); "+
 		"null only if UHub sent none.", func(im *ucloud.Image) time.Time { return im.CreateTime }),
-	nullableTime("update_time", "Time of the last push, RFC 3339 in UTC; null only if UHub sent none.",
+	fieldtable.NullableTime("update_time", "Time of the last push, RFC 3339 in UTC; null only if UHub sent none.",
 		func(im *ucloud.Image) time.Time { return im.UpdateTime }),
-	nullableString("latest_tag", "The most recently pushed tag; null when UHub reports none.",
-		given(func(im *ucloud.Image) string { return im.LatestTag })),
-	nullableString("latest_path", "Pull address of the most recently pushed tag, `"+uhubRegistryHost+"/<repo_name>/<image_name>:<latest_tag>`; "+
+	fieldtable.NullableString("latest_tag", "The most recently pushed tag; null when UHub reports none.",
+		fieldtable.Given(func(im *ucloud.Image) string { return im.LatestTag })),
+	fieldtable.NullableString("latest_path", "Pull address of the most recently pushed tag, `"+uhubRegistryHost+"/<repo_name>/<image_name>:<latest_tag>`; "+
 		"null when the image has no `latest_tag`, since an address without a tag would silently mean `:latest`.", uhubLatestPath),
 )
 
-// ucloudRepoImages is the data source's top level.
-var ucloudRepoImages = newObject("registry_ucloud_repo_images",
-	stringField("id", "`<repo_name>`, prefixed with `<project_id>/` when this data source sets `project_id`, "+
+// ucloudRepoImagesTable is the data source's top level.
+var ucloudRepoImagesTable = fieldtable.New("registry_ucloud_repo_images",
+	fieldtable.String("id", "`<repo_name>`, prefixed with `<project_id>/` when this data source sets `project_id`, "+
 		"followed by `?name_regex=<name_regex>` when given, such as `org-xxxx/shop?name_regex=^api$`; derived from the arguments only.",
 		ucloudRepoImagesID),
-	argument("repo_name", ucloudRepoNameAttribute(), func(s *ucloudRepoImagesState) *types.String { return &s.repoName }),
-	argument("project_id", ucloudProjectIDAttribute(), func(s *ucloudRepoImagesState) *types.String { return &s.projectID }),
-	argument("name_regex", schema.StringAttribute{
+	fieldtable.Argument("repo_name", ucloudRepoNameAttribute(), func(s *ucloudRepoImagesState) *types.String { return &s.repoName }),
+	fieldtable.Argument("project_id", ucloudProjectIDAttribute(), func(s *ucloudRepoImagesState) *types.String { return &s.projectID }),
+	fieldtable.Argument("name_regex", schema.StringAttribute{
 		Optional:            true,
 		MarkdownDescription: "RE2 regular expression the `image_name` must match, applied after the listing, such as `^api(-server)?$`.",
 		Validators:          []validator.String{re2Validator{}},
 	}, func(s *ucloudRepoImagesState) *types.String { return &s.nameRegex }),
-	int64Field("total_count", "Number of images UHub reports in the repository, before `name_regex`.",
+	fieldtable.Int64("total_count", "Number of images UHub reports in the repository, before `name_regex`.",
 		func(s *ucloudRepoImagesState) int64 { return s.total }),
-	listField("images", "The images, ordered by `update_time` newest first, then by `image_name`; "+
-		"an empty list when the repository has none or none match.", ucloudImage,
+	fieldtable.List("images", "The images, ordered by `update_time` newest first, then by `image_name`; "+
+		"an empty list when the repository has none or none match.", ucloudImageObject,
 		func(s *ucloudRepoImagesState) []ucloud.Image { return s.images }),
-	objectField("latest", "The first of `images`: the most recently pushed image. Null when there are none.", ucloudImage,
+	fieldtable.Single("latest", "The first of `images`: the most recently pushed image. Null when there are none.", ucloudImageObject,
 		func(s *ucloudRepoImagesState) *ucloud.Image {
 			if len(s.images) == 0 {
 				return nil
 			}
 			return &s.images[0]
 		}),
-	timeoutsField(func(s *ucloudRepoImagesState) *timeouts.Value { return &s.timeouts }),
+	fieldtable.Timeouts(readTimeoutsBlock, func(s *ucloudRepoImagesState) *timeouts.Value { return &s.timeouts }),
 )
 
 func (d *ucloudRepoImagesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -117,7 +118,7 @@ func (d *ucloudRepoImagesDataSource) Metadata(_ context.Context, req datasource.
 }
 
 func (d *ucloudRepoImagesDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = ucloudRepoImages.schema(ctx, "Every image of a UCloud UHub repository, most recently pushed first, with `latest` the newest one. "+
+	resp.Schema = ucloudRepoImagesTable.Schema(ctx, "Every image of a UCloud UHub repository, most recently pushed first, with `latest` the newest one. "+
 		"Pass `latest.latest_path` to a module input so that `terraform plan` shows when a new tag is pushed; "+
 		"`latest` is null when no image matches, so guard it (`lifecycle { postcondition }`, `try()`).")
 }
@@ -162,12 +163,12 @@ func ucloudReadError(ctx context.Context, err error) diag.Diagnostic {
 }
 
 func (d *ucloudRepoImagesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	readListing(ctx, d, req, resp)
+	fieldtable.FrameworkRead(ctx, d, req, resp)
 }
 
-func (d *ucloudRepoImagesDataSource) readState(ctx context.Context, config tftypes.Value) ([]byte, diag.Diagnostics) {
+func (d *ucloudRepoImagesDataSource) ReadState(ctx context.Context, config tftypes.Value) ([]byte, diag.Diagnostics) {
 	var s ucloudRepoImagesState
-	ctx, client, cancel, diags := openRead(ctx, config, ucloudRepoImages, &s, d.providerData().ucloud)
+	ctx, client, cancel, diags := openRead(ctx, config, ucloudRepoImagesTable, &s, d.providerData().ucloud)
 	defer cancel()
 	if diags.HasError() {
 		return nil, diags
@@ -183,7 +184,7 @@ func (d *ucloudRepoImagesDataSource) readState(ctx context.Context, config tftyp
 	s.total = int64(list.TotalCount)
 	s.images = matching(list.Images, s.nameRegex, func(im *ucloud.Image) string { return im.ImageName })
 	sortNewestFirst(s.images, func(im *ucloud.Image) time.Time { return im.UpdateTime }, func(im *ucloud.Image) string { return im.ImageName })
-	return encodeState(ctx, ucloudRepoImages, &s, len(s.images)*400, diags)
+	return encodeState(ctx, ucloudRepoImagesTable, &s, len(s.images)*400, diags)
 }
 
 // ucloudRepoImagesID is "[<project_id>/]<repo_name>[?name_regex=…]", from the

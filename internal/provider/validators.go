@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/registry-tools/terraform-provider-registry/internal/tagkind"
@@ -163,4 +166,17 @@ func (platformValidator) ValidateString(_ context.Context, req validator.StringR
 	if _, err := tagkind.ParsePlatform(req.ConfigValue.ValueString()); err != nil {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid platform", err.Error()+".")
 	}
+}
+
+// readTimeoutsBlock is the library's timeouts { read } block with read
+// also refused at plan time when it is zero or negative: the library only
+// checks that it parses, and such a read would then fail at once.
+func readTimeoutsBlock(ctx context.Context) schema.Block {
+	b := timeouts.BlockWithOpts(ctx, timeouts.Opts{
+		ReadDescription: "Time limit of the whole read, every page and retry included, as a positive Go duration such as `30s` or `2m`. Default `5m`.",
+	}).(schema.SingleNestedBlock)
+	read := b.Attributes["read"].(schema.StringAttribute)
+	read.Validators = append(slices.Clone(read.Validators), positiveTimeoutValidator{})
+	b.Attributes = map[string]schema.Attribute{"read": read}
+	return b
 }

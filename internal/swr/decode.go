@@ -16,36 +16,41 @@ import (
 	"github.com/registry-tools/terraform-provider-registry/internal/transport"
 )
 
-// Tag is one image tag as SWR reports it, times in UTC.
+// Tag is one image tag as SWR reports it, times in UTC. The json tags name
+// SWR's keys: a new field of SWR's tag JSON is a field here, with its tag,
+// and a line of tagFields. DecodeTags reads by tagFields, not by these
+// tags; its tests read by them (the encoding/json reference decoder is
+// derived from Tag), so that the two spellings are held to each other.
 type Tag struct {
-	ID           int64
-	RepoID       int64
-	Tag          string
-	ImageID      string
-	Digest       string
-	Manifest     string // empty unless asked for
-	Schema       int64
-	Path         string
-	InternalPath string
-	Size         int64
-	IsTrusted    bool
-	Created      time.Time
-	Updated      time.Time
-	Deleted      time.Time // zero unless deleted
-	DomainID     string
-	Scanned      bool
-	TagType      int64 // 0 manifest, 1 manifest list
+	ID           int64     `json:"id"`
+	RepoID       int64     `json:"repo_id"`
+	Tag          string    `json:"Tag"` // sic: SWR capitalises this one
+	ImageID      string    `json:"image_id"`
+	Digest       string    `json:"digest"`
+	Manifest     string    `json:"manifest"` // empty unless asked for
+	Schema       int64     `json:"schema"`
+	Path         string    `json:"path"`
+	InternalPath string    `json:"internal_path"`
+	Size         int64     `json:"size"`
+	IsTrusted    bool      `json:"is_trusted"`
+	Created      time.Time `json:"created"`
+	Updated      time.Time `json:"updated"`
+	Deleted      time.Time `json:"deleted"` // zero unless deleted
+	DomainID     string    `json:"domain_id"`
+	Scanned      bool      `json:"scanned"`
+	TagType      int64     `json:"tag_type"` // 0 manifest, 1 manifest list
 
 	// What the tag holds (kind, media type, artifact type, platforms),
-	// read from its name and manifest whether or not Manifest is kept.
-	tagkind.Info
+	// read from its name and manifest whether or not Manifest is kept:
+	// not a key of SWR's JSON.
+	tagkind.Info `json:"-"`
 }
 
 // DecodeTags reads a page: a JSON array of tags, and appends them to dst.
 // Anything but a complete array is an error. It reads the page in one
 // pass (jsonscan) and decodes each tag as encoding/json's Decoder would
-// decode it into a wireTag, error for error (FuzzDecodeTagsMatchesReference
-// holds it to that): keys match fields as encoding/json matches them, null
+// decode it by Tag's json tags, times as apitime.Time, error for error
+// (FuzzDecodeTagsMatchesReference holds it to that): keys match fields as encoding/json matches them, null
 // leaves a field as it was, and a value of the wrong type is an error.
 func DecodeTags(body []byte, withManifest bool, dst []Tag) ([]Tag, error) {
 	var s jsonscan.Scanner
@@ -148,7 +153,7 @@ type tagField struct {
 }
 
 // tagFields are the fields of a tag's JSON: a new field of Tag is one line
-// here. A read-only table; the names must be distinct under Unicode case
+// here, named as the field's json tag (TestTagFieldsAreTagsFields). A read-only table; the names must be distinct under Unicode case
 // folding, as a struct's JSON field names are.
 var tagFields = [...]tagField{
 	intField("id", func(t *Tag) *int64 { return &t.ID }),

@@ -310,7 +310,7 @@ func FuzzDecodeTagsMatchesReference(f *testing.F) {
 }
 
 // FuzzDecodeTagMatchesReference: DecodeTag reads ShowRepoTag's answer as
-// json.Unmarshal into the reference's wireTag read it: the same tag, and
+// json.Unmarshal into the reference's wireTag (Tag's json tags) read it: the same tag, and
 // an error for the same answers.
 func FuzzDecodeTagMatchesReference(f *testing.F) {
 	for _, body := range []string{
@@ -324,11 +324,11 @@ func FuzzDecodeTagMatchesReference(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body []byte, withManifest bool) {
 		got, err := DecodeTag(body, withManifest)
-		var w wireTag
-		refErr := json.Unmarshal(body, &w)
+		w := newWireTag(nil)
+		refErr := json.Unmarshal(body, w.ptr.Interface())
 		var want Tag
 		switch {
-		case refErr == nil && w.Tag == "":
+		case refErr == nil && w.ptr.Elem().FieldByName("Tag").String() == "":
 			refErr = fmt.Errorf("no tag name")
 		case refErr == nil:
 			want = w.tag(withManifest)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"time"
 
 	"github.com/registry-tools/terraform-provider-registry/internal/apitime"
 	"github.com/registry-tools/terraform-provider-registry/internal/tagkind"
@@ -24,12 +25,12 @@ func refDecodeTags(body []byte, withManifest bool, dst []Tag) ([]Tag, error) {
 	if d, ok := tok.(json.Delim); !ok || d != '[' {
 		return dst, fmt.Errorf("tag list is not a JSON array (starts with %v)", tok)
 	}
-	var w wireTag
+	w := newWireTag(nil)
 	for dec.More() {
 		// Each tag decodes into a zero wireTag but for the buffer its
 		// manifest is unescaped into, which the next tag reuses.
-		w = wireTag{Manifest: manifestText{buf: w.Manifest.buf[:0]}}
-		if err := dec.Decode(&w); err != nil {
+		w = newWireTag(w.manifest().buf[:0])
+		if err := dec.Decode(w.ptr.Interface()); err != nil {
 			return dst, fmt.Errorf("tag %d: %w", len(dst), err)
 		}
 		dst = append(dst, w.tag(withManifest))
@@ -48,55 +49,68 @@ func refDecodeTags(body []byte, withManifest bool, dst []Tag) ([]Tag, error) {
 	return dst, nil
 }
 
-// wireTag is the JSON of a tag as encoding/json's struct tags declare it:
-// the reference's own declaration of the fields DecodeTags reads from its
-// table, so that the two are held to each other. Its fields are Tag's, by
-// name (tag checks that none is missing), times as apitime.Time.
-type wireTag struct {
-	ID           int64        `json:"id"`
-	RepoID       int64        `json:"repo_id"`
-	Tag          string       `json:"Tag"`
-	ImageID      string       `json:"image_id"`
-	Digest       string       `json:"digest"`
-	Schema       int64        `json:"schema"`
-	Path         string       `json:"path"`
-	InternalPath string       `json:"internal_path"`
-	Size         int64        `json:"size"`
-	IsTrusted    bool         `json:"is_trusted"`
-	Created      apitime.Time `json:"created"`
-	Updated      apitime.Time `json:"updated"`
-	Deleted      apitime.Time `json:"deleted"`
-	DomainID     string       `json:"domain_id"`
-	Scanned      bool         `json:"scanned"`
-	TagType      int64        `json:"tag_type"`
-	Manifest     manifestText `json:"manifest"`
+// wireTagType is the JSON of a tag as encoding/json's struct tags declare
+// it, derived from Tag: its fields are Tag's wire fields (all but the
+// embedded classification), with the same names and json tags, times as
+// apitime.Time and Manifest as a manifestText. The reference thus reads
+// Tag's own declaration of SWR's keys, and DecodeTags its table: the two
+// spellings are held to each other (a field without a json tag is read by
+// its Go name, as encoding/json reads it; TestTagFieldsAreTagsFields fails).
+var wireTagType = func() reflect.Type {
+	tt := reflect.TypeFor[Tag]()
+	var fields []reflect.StructField
+	for i := range tt.NumField() {
+		f := tt.Field(i)
+		if f.Anonymous {
+			continue
+		}
+		switch {
+		case f.Name == "Manifest":
+			f.Type = reflect.TypeFor[manifestText]()
+		case f.Type == reflect.TypeFor[time.Time]():
+			f.Type = reflect.TypeFor[apitime.Time]()
+		}
+		f.Index, f.Offset = nil, 0
+		fields = append(fields, f)
+	}
+	return reflect.StructOf(fields)
+}()
+
+// wireTag is one value of wireTagType, by pointer.
+type wireTag struct{ ptr reflect.Value }
+
+// newWireTag is a zero wireTag whose manifest is unescaped into buf.
+func newWireTag(buf []byte) wireTag {
+	w := wireTag{reflect.New(wireTagType)}
+	w.manifest().buf = buf
+	return w
+}
+
+func (w wireTag) manifest() *manifestText {
+	return w.ptr.Elem().FieldByName("Manifest").Addr().Interface().(*manifestText)
 }
 
 // tag is the decoded tag, every field of w copied to Tag's field of the
 // same name, classified by its name and manifest; the manifest itself is
-// kept only when withManifest is set. A field of Tag that wireTag lacks
-// (but Manifest and the classification) panics: the reference must read
-// every field DecodeTags reads.
-func (w *wireTag) tag(withManifest bool) Tag {
+// kept only when withManifest is set.
+func (w wireTag) tag(withManifest bool) Tag {
 	var t Tag
-	src, dst := reflect.ValueOf(w).Elem(), reflect.ValueOf(&t).Elem()
+	src, dst := w.ptr.Elem(), reflect.ValueOf(&t).Elem()
 	for i := range dst.NumField() {
 		f := dst.Type().Field(i)
 		if f.Name == "Manifest" || f.Anonymous {
 			continue
 		}
 		v := src.FieldByName(f.Name)
-		if !v.IsValid() {
-			panic("wireTag has no field " + f.Name)
-		}
 		if at, ok := v.Interface().(apitime.Time); ok {
 			v = reflect.ValueOf(at.Time)
 		}
 		dst.Field(i).Set(v)
 	}
-	t.Info = tagkind.Classify(w.Tag, w.Manifest.buf)
+	m := w.manifest().buf
+	t.Info = tagkind.Classify(t.Tag, m)
 	if withManifest {
-		t.Manifest = string(w.Manifest.buf)
+		t.Manifest = string(m)
 	}
 	return t
 }

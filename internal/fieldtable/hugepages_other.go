@@ -1,6 +1,6 @@
 //go:build !linux
 
-package provider
+package fieldtable
 
 // adviseHugePages does nothing but on Linux.
 func adviseHugePages([]byte) {}

@@ -49,7 +49,7 @@ func notConfigured() *providerData {
 }
 
 // configured is what each data source embeds: its Configure keeps the
-// provider's clouds, and providerData hands them to readState.
+// provider's clouds, and providerData hands them to ReadState.
 type configured struct{ data *providerData }
 
 func (c *configured) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {

@@ -1,10 +1,9 @@
-package provider
+package fieldtable
 
 import (
 	"context"
 	"fmt"
 	"math/big"
-	"slices"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
@@ -15,12 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/vmihailenco/msgpack/v5"
 )
-
-// An object's field table is the one declaration of its attributes: the
-// schema (attributes(), blocks()) and the state (encode) both come from
-// it, so an attribute is added in one line and can never be in one and
-// not the other. The getters are typed, so writing the state costs one
-// indirect call per attribute and no reflection.
 
 // fieldKind says which getter of a field is set and how its value is written.
 type fieldKind uint8
@@ -36,8 +29,8 @@ const (
 	kindArgument                    // an argument of the configuration, echoed into state
 )
 
-// field is one attribute of an object of type T.
-type field[T any] struct {
+// Field is one attribute of an object of type T.
+type Field[T any] struct {
 	name string
 	kind fieldKind
 	desc string
@@ -50,14 +43,14 @@ type field[T any] struct {
 	at     func(*T) time.Time
 
 	// kindNested: the schema attribute, and the writer of the value with
-	// the element fields to write as null (see nullsFrom).
+	// the element fields to write as null (see NullsFrom).
 	nestedAttr func(context.Context) schema.Attribute
-	nested     func(ctx context.Context, e *stateEncoder, v *T, nulls fieldSet)
-	nulls      func(*T) fieldSet
+	nested     func(ctx context.Context, e *encoder, v *T, nulls Set)
+	nulls      func(*T) Set
 	// value is what nested writes, as a tftypes.Value of the attribute's
-	// type typ: for tfValue, the reference writer the tests hold the
+	// type typ: for TFValue, the reference writer the tests hold the
 	// encoder to.
-	value func(ctx context.Context, v *T, nulls fieldSet, typ tftypes.Type) (tftypes.Value, error)
+	value func(ctx context.Context, v *T, nulls Set, typ tftypes.Type) (tftypes.Value, error)
 
 	// kindArgument: its schema (an attribute or, for timeouts, a block),
 	// how to set it from the configuration and how to echo it.
@@ -68,61 +61,61 @@ type field[T any] struct {
 	timeouts func(*T) timeouts.Value
 }
 
-// stringField is a computed string.
-func stringField[T any](name, desc string, get func(*T) string) field[T] {
-	return field[T]{name: name, kind: kindString, desc: desc, str: get}
+// String is a computed string.
+func String[T any](name, desc string, get func(*T) string) Field[T] {
+	return Field[T]{name: name, kind: kindString, desc: desc, str: get}
 }
 
-// nullableString is a computed string, null when get returns false.
-func nullableString[T any](name, desc string, get func(*T) (string, bool)) field[T] {
-	return field[T]{name: name, kind: kindNullString, desc: desc, optStr: get}
+// NullableString is a computed string, null when get returns false.
+func NullableString[T any](name, desc string, get func(*T) (string, bool)) Field[T] {
+	return Field[T]{name: name, kind: kindNullString, desc: desc, optStr: get}
 }
 
-// given is get as a nullableString getter: null when the registry gave no
+// Given is get as a NullableString getter: null when the registry gave no
 // value, absent or "", the provider's one rule (never "").
-func given[T any](get func(*T) string) func(*T) (string, bool) {
+func Given[T any](get func(*T) string) func(*T) (string, bool) {
 	return func(v *T) (string, bool) {
 		s := get(v)
 		return s, s != ""
 	}
 }
 
-// int64Field is a computed number.
-func int64Field[T any](name, desc string, get func(*T) int64) field[T] {
-	return field[T]{name: name, kind: kindInt64, desc: desc, i64: get}
+// Int64 is a computed number.
+func Int64[T any](name, desc string, get func(*T) int64) Field[T] {
+	return Field[T]{name: name, kind: kindInt64, desc: desc, i64: get}
 }
 
-// boolField is a computed bool.
-func boolField[T any](name, desc string, get func(*T) bool) field[T] {
-	return field[T]{name: name, kind: kindBool, desc: desc, b: get}
+// Bool is a computed bool.
+func Bool[T any](name, desc string, get func(*T) bool) Field[T] {
+	return Field[T]{name: name, kind: kindBool, desc: desc, b: get}
 }
 
-// timeField is a computed time, RFC 3339 in UTC; the zero time is "".
-func timeField[T any](name, desc string, get func(*T) time.Time) field[T] {
-	return field[T]{name: name, kind: kindTime, desc: desc, at: get}
+// Time is a computed time, RFC 3339 in UTC; the zero time is "".
+func Time[T any](name, desc string, get func(*T) time.Time) Field[T] {
+	return Field[T]{name: name, kind: kindTime, desc: desc, at: get}
 }
 
-// nullableTime is a computed time, RFC 3339 in UTC; the zero time is null.
-func nullableTime[T any](name, desc string, get func(*T) time.Time) field[T] {
-	return field[T]{name: name, kind: kindNullTime, desc: desc, at: get}
+// NullableTime is a computed time, RFC 3339 in UTC; the zero time is null.
+func NullableTime[T any](name, desc string, get func(*T) time.Time) Field[T] {
+	return Field[T]{name: name, kind: kindNullTime, desc: desc, at: get}
 }
 
-// listField is a computed list of elem objects.
-func listField[T, E any](name, desc string, elem *object[E], get func(*T) []E) field[T] {
-	return field[T]{
+// List is a computed list of elem objects.
+func List[T, E any](name, desc string, elem *Object[E], get func(*T) []E) Field[T] {
+	return Field[T]{
 		name: name, kind: kindNested, desc: desc,
 		nestedAttr: func(ctx context.Context) schema.Attribute {
 			return schema.ListNestedAttribute{Computed: true, MarkdownDescription: desc,
-				NestedObject: schema.NestedAttributeObject{Attributes: elem.attributes(ctx)}}
+				NestedObject: schema.NestedAttributeObject{Attributes: elem.Attributes(ctx)}}
 		},
-		nested: func(ctx context.Context, e *stateEncoder, v *T, nulls fieldSet) {
+		nested: func(ctx context.Context, e *encoder, v *T, nulls Set) {
 			items := get(v)
 			e.list(len(items))
 			for i := range items {
 				elem.encode(ctx, e, &items[i], nulls)
 			}
 		},
-		value: func(ctx context.Context, v *T, nulls fieldSet, typ tftypes.Type) (tftypes.Value, error) {
+		value: func(ctx context.Context, v *T, nulls Set, typ tftypes.Type) (tftypes.Value, error) {
 			lt, ok := typ.(tftypes.List)
 			if !ok {
 				return tftypes.Value{}, fmt.Errorf("%s: type %s is not a list", name, typ)
@@ -130,7 +123,7 @@ func listField[T, E any](name, desc string, elem *object[E], get func(*T) []E) f
 			items := get(v)
 			vals := make([]tftypes.Value, len(items))
 			for i := range items {
-				ev, err := elem.tfValue(ctx, &items[i], nulls, lt.ElementType)
+				ev, err := elem.TFValue(ctx, &items[i], nulls, lt.ElementType)
 				if err != nil {
 					return tftypes.Value{}, err
 				}
@@ -141,18 +134,18 @@ func listField[T, E any](name, desc string, elem *object[E], get func(*T) []E) f
 	}
 }
 
-// streamedListField is a listField whose elements each hands over one at
-// a time, in order, instead of returning a slice: a listing written into
-// state as it arrives and never held whole (registry_swr_tags over tens of
-// thousands of tags). each stops when yield returns false. The list's
-// length is written in when each returns (stateEncoder.openList).
-func streamedListField[T, E any](name, desc string, elem *object[E], each func(v *T, yield func(*E) bool)) field[T] {
-	f := listField(name, desc, elem, func(v *T) []E { // for value, the tests' reference writer
+// StreamedList is a List whose elements each hands over one at a time, in
+// order, instead of returning a slice: a listing written into state as it
+// arrives and never held whole (registry_swr_tags over tens of thousands
+// of tags). each stops when yield returns false. The list's length is
+// written in when each returns (encoder.openList).
+func StreamedList[T, E any](name, desc string, elem *Object[E], each func(v *T, yield func(*E) bool)) Field[T] {
+	f := List(name, desc, elem, func(v *T) []E { // for value, TFValue's writer
 		var all []E
 		each(v, func(item *E) bool { all = append(all, *item); return true })
 		return all
 	})
-	f.nested = func(ctx context.Context, e *stateEncoder, v *T, nulls fieldSet) {
+	f.nested = func(ctx context.Context, e *encoder, v *T, nulls Set) {
 		at, n := e.openList(), 0
 		each(v, func(item *E) bool {
 			elem.encode(ctx, e, item, nulls)
@@ -164,12 +157,12 @@ func streamedListField[T, E any](name, desc string, elem *object[E], each func(v
 	return f
 }
 
-// nullableListField is a listField written as null when get returns a nil
+// NullableList is a List written as null when get returns a nil
 // slice (an empty one is still an empty list).
-func nullableListField[T, E any](name, desc string, elem *object[E], get func(*T) []E) field[T] {
-	f := listField(name, desc, elem, get)
+func NullableList[T, E any](name, desc string, elem *Object[E], get func(*T) []E) Field[T] {
+	f := List(name, desc, elem, get)
 	list := f.nested
-	f.nested = func(ctx context.Context, e *stateEncoder, v *T, nulls fieldSet) {
+	f.nested = func(ctx context.Context, e *encoder, v *T, nulls Set) {
 		if get(v) == nil {
 			e.null()
 			return
@@ -177,7 +170,7 @@ func nullableListField[T, E any](name, desc string, elem *object[E], get func(*T
 		list(ctx, e, v, nulls)
 	}
 	listValue := f.value
-	f.value = func(ctx context.Context, v *T, nulls fieldSet, typ tftypes.Type) (tftypes.Value, error) {
+	f.value = func(ctx context.Context, v *T, nulls Set, typ tftypes.Type) (tftypes.Value, error) {
 		if get(v) == nil {
 			return tftypes.NewValue(typ, nil), nil
 		}
@@ -186,70 +179,76 @@ func nullableListField[T, E any](name, desc string, elem *object[E], get func(*T
 	return f
 }
 
-// objectField is a computed elem object, null when get returns nil.
-func objectField[T, E any](name, desc string, elem *object[E], get func(*T) *E) field[T] {
-	return field[T]{
+// Single is a computed elem object, null when get returns nil.
+func Single[T, E any](name, desc string, elem *Object[E], get func(*T) *E) Field[T] {
+	return Field[T]{
 		name: name, kind: kindNested, desc: desc,
 		nestedAttr: func(ctx context.Context) schema.Attribute {
-			return schema.SingleNestedAttribute{Computed: true, MarkdownDescription: desc, Attributes: elem.attributes(ctx)}
+			return schema.SingleNestedAttribute{Computed: true, MarkdownDescription: desc, Attributes: elem.Attributes(ctx)}
 		},
-		nested: func(ctx context.Context, e *stateEncoder, v *T, nulls fieldSet) {
+		nested: func(ctx context.Context, e *encoder, v *T, nulls Set) {
 			if item := get(v); item != nil {
 				elem.encode(ctx, e, item, nulls)
 			} else {
 				e.null()
 			}
 		},
-		value: func(ctx context.Context, v *T, nulls fieldSet, typ tftypes.Type) (tftypes.Value, error) {
+		value: func(ctx context.Context, v *T, nulls Set, typ tftypes.Type) (tftypes.Value, error) {
 			if item := get(v); item != nil {
-				return elem.tfValue(ctx, item, nulls, typ)
+				return elem.TFValue(ctx, item, nulls, typ)
 			}
 			return tftypes.NewValue(typ, nil), nil
 		},
 	}
 }
 
-// nullsFrom makes a list or object field write the element fields in
+// NullsFrom makes a list or object field write the element fields in
 // nulls(v) as null: options of one read, such as include_manifest, that
 // blank an attribute of every element.
-func (f field[T]) nullsFrom(nulls func(*T) fieldSet) field[T] {
+func (f Field[T]) NullsFrom(nulls func(*T) Set) Field[T] {
 	f.nulls = nulls
 	return f
 }
 
-// argument is an argument of the configuration (Required or Optional in
+// Argument is an argument of the configuration (Required or Optional in
 // a), decoded into *get(v) before the read and echoed into state
 // unchanged, as Terraform requires.
-func argument[T any, V attr.Value](name string, a schema.Attribute, get func(*T) *V) field[T] {
-	return field[T]{
+func Argument[T any, V attr.Value](name string, a schema.Attribute, get func(*T) *V) Field[T] {
+	return Field[T]{
 		name: name, kind: kindArgument, argAttr: a,
 		decode: decodeInto(name, a.GetType(), get),
 		echo:   echoFrom(get),
 	}
 }
 
-// timeoutsField is the timeouts { read } block; openRead bounds the read by it.
-func timeoutsField[T any](get func(*T) *timeouts.Value) field[T] {
-	return field[T]{
+// ComputedFrom makes an Optional and Computed argument's state what the
+// read found, value(v), when ok; otherwise the configured value, echoed.
+func (f Field[T]) ComputedFrom(value func(v *T) (tftypes.Value, bool)) Field[T] {
+	if f.kind != kindArgument {
+		panic(fmt.Sprintf("field %q is not an argument", f.name))
+	}
+	configured := f.echo
+	f.echo = func(ctx context.Context, v *T) ([]byte, error) {
+		tv, ok := value(v)
+		if !ok {
+			return configured(ctx, v)
+		}
+		dv, err := tfprotov6.NewDynamicValue(tv.Type(), tv)
+		return dv.MsgPack, err
+	}
+	return f
+}
+
+// Timeouts is the timeouts block, whose schema block returns; a read is
+// bounded by its read duration (see Object.ReadTimeouts).
+func Timeouts[T any](block func(context.Context) schema.Block, get func(*T) *timeouts.Value) Field[T] {
+	return Field[T]{
 		name: "timeouts", kind: kindArgument,
-		argBlock: readTimeoutsBlock,
+		argBlock: block,
 		decode:   decodeInto("timeouts", timeouts.Block(context.Background()).Type(), get),
 		echo:     echoFrom(get),
 		timeouts: func(v *T) timeouts.Value { return *get(v) },
 	}
-}
-
-// readTimeoutsBlock is the library's timeouts { read } block with read
-// also refused at plan time when it is zero or negative: the library only
-// checks that it parses, and such a read would then fail at once.
-func readTimeoutsBlock(ctx context.Context) schema.Block {
-	b := timeouts.BlockWithOpts(ctx, timeouts.Opts{
-		ReadDescription: "Time limit of the whole read, every page and retry included, as a positive Go duration such as `30s` or `2m`. Default `5m`.",
-	}).(schema.SingleNestedBlock)
-	read := b.Attributes["read"].(schema.StringAttribute)
-	read.Validators = append(slices.Clone(read.Validators), positiveTimeoutValidator{})
-	b.Attributes = map[string]schema.Attribute{"read": read}
-	return b
 }
 
 func decodeInto[T any, V attr.Value](name string, t attr.Type, get func(*T) *V) func(context.Context, *T, tftypes.Value) error {
@@ -278,21 +277,23 @@ func echoFrom[T any, V attr.Value](get func(*T) *V) func(context.Context, *T) ([
 	}
 }
 
-// fieldSet is a set of an object's fields, by index.
-type fieldSet uint64
+// Set is a set of an object's fields, by index.
+type Set uint64
 
-// object is the field table of one object type: a data source's top level
+// Object is the field table of one object type: a data source's top level
 // or an element of one of its lists.
-type object[T any] struct {
+type Object[T any] struct {
 	name   string // names the object in provider-bug diagnostics
-	fields []field[T]
+	fields []Field[T]
 }
 
-// newObject checks the table once, when the package loads: a mistake in
-// it is a programming error that every test run reports.
-func newObject[T any](name string, fields ...field[T]) *object[T] {
+// New is the table of an object named name (as provider-bug diagnostics
+// name it) with fields, in the order the state writes them. It checks the
+// table once, when the package loads: a mistake in it is a programming
+// error that every test run reports.
+func New[T any](name string, fields ...Field[T]) *Object[T] {
 	if len(fields) > 64 {
-		panic(name + ": more than 64 fields do not fit a fieldSet")
+		panic(name + ": more than 64 fields do not fit a Set")
 	}
 	seen := map[string]bool{}
 	for i := range fields {
@@ -307,12 +308,12 @@ func newObject[T any](name string, fields ...field[T]) *object[T] {
 		}
 		f.key = key
 	}
-	return &object[T]{name: name, fields: fields}
+	return &Object[T]{name: name, fields: fields}
 }
 
-// set is the fieldSet of the named fields.
-func (o *object[T]) set(names ...string) fieldSet {
-	var s fieldSet
+// Named is the Set of the named fields.
+func (o *Object[T]) Named(names ...string) Set {
+	var s Set
 	for _, n := range names {
 		i := o.index(n)
 		if i < 0 {
@@ -323,11 +324,11 @@ func (o *object[T]) set(names ...string) fieldSet {
 	return s
 }
 
-// computedExcept is the fieldSet of every computed field (not an
+// ComputedExcept is the Set of every computed field (not an
 // argument) but the named ones.
-func (o *object[T]) computedExcept(names ...string) fieldSet {
-	keep := o.set(names...)
-	var s fieldSet
+func (o *Object[T]) ComputedExcept(names ...string) Set {
+	keep := o.Named(names...)
+	var s Set
 	for i := range o.fields {
 		if o.fields[i].kind != kindArgument && keep&(1<<i) == 0 {
 			s |= 1 << i
@@ -336,7 +337,7 @@ func (o *object[T]) computedExcept(names ...string) fieldSet {
 	return s
 }
 
-func (o *object[T]) index(name string) int {
+func (o *Object[T]) index(name string) int {
 	for i := range o.fields {
 		if o.fields[i].name == name {
 			return i
@@ -345,8 +346,8 @@ func (o *object[T]) index(name string) int {
 	return -1
 }
 
-// attributes are the schema attributes of every field but blocks.
-func (o *object[T]) attributes(ctx context.Context) map[string]schema.Attribute {
+// Attributes are the schema attributes of every field but blocks.
+func (o *Object[T]) Attributes(ctx context.Context) map[string]schema.Attribute {
 	attrs := make(map[string]schema.Attribute, len(o.fields))
 	for i := range o.fields {
 		f := &o.fields[i]
@@ -369,7 +370,7 @@ func (o *object[T]) attributes(ctx context.Context) map[string]schema.Attribute 
 }
 
 // blocks are the schema blocks (timeouts).
-func (o *object[T]) blocks(ctx context.Context) map[string]schema.Block {
+func (o *Object[T]) blocks(ctx context.Context) map[string]schema.Block {
 	var blocks map[string]schema.Block
 	for i := range o.fields {
 		if f := &o.fields[i]; f.argBlock != nil {
@@ -382,14 +383,14 @@ func (o *object[T]) blocks(ctx context.Context) map[string]schema.Block {
 	return blocks
 }
 
-// schema is the data source schema of a top-level object.
-func (o *object[T]) schema(ctx context.Context, desc string) schema.Schema {
-	return schema.Schema{MarkdownDescription: desc, Attributes: o.attributes(ctx), Blocks: o.blocks(ctx)}
+// Schema is the data source schema of a top-level object.
+func (o *Object[T]) Schema(ctx context.Context, desc string) schema.Schema {
+	return schema.Schema{MarkdownDescription: desc, Attributes: o.Attributes(ctx), Blocks: o.blocks(ctx)}
 }
 
-// decodeArguments sets v's arguments from the configuration, an object of
+// DecodeArguments sets v's arguments from the configuration, an object of
 // the schema's type.
-func (o *object[T]) decodeArguments(ctx context.Context, config tftypes.Value, v *T) diag.Diagnostics {
+func (o *Object[T]) DecodeArguments(ctx context.Context, config tftypes.Value, v *T) diag.Diagnostics {
 	var diags diag.Diagnostics
 	var attrs map[string]tftypes.Value
 	if err := config.As(&attrs); err != nil {
@@ -413,8 +414,8 @@ func (o *object[T]) decodeArguments(ctx context.Context, config tftypes.Value, v
 	return diags
 }
 
-// timeouts is v's timeouts block; null when the object has none.
-func (o *object[T]) timeouts(v *T) timeouts.Value {
+// ReadTimeouts is v's timeouts block; null when the object has none.
+func (o *Object[T]) ReadTimeouts(v *T) timeouts.Value {
 	for i := range o.fields {
 		if f := &o.fields[i]; f.timeouts != nil {
 			return f.timeouts(v)
@@ -425,7 +426,7 @@ func (o *object[T]) timeouts(v *T) timeouts.Value {
 
 // encode writes v as one object of len(o.fields) attributes; the fields
 // in nulls are written as null.
-func (o *object[T]) encode(ctx context.Context, e *stateEncoder, v *T, nulls fieldSet) {
+func (o *Object[T]) encode(ctx context.Context, e *encoder, v *T, nulls Set) {
 	e.beginObject(o.name, len(o.fields))
 	for i := range o.fields {
 		f := &o.fields[i]
@@ -456,7 +457,7 @@ func (o *object[T]) encode(ctx context.Context, e *stateEncoder, v *T, nulls fie
 				e.time(t)
 			}
 		case kindNested:
-			var elemNulls fieldSet
+			var elemNulls Set
 			if f.nulls != nil {
 				elemNulls = f.nulls(v)
 			}
@@ -470,12 +471,12 @@ func (o *object[T]) encode(ctx context.Context, e *stateEncoder, v *T, nulls fie
 	e.endObject()
 }
 
-// tfValue is what encode writes, built as a tftypes.Value of typ (the
+// TFValue is what State writes, built as a tftypes.Value of typ (the
 // schema's type of the object) instead: a second writer of state, kept
 // apart from the encoder's msgpack, that only the tests call, to hold the
 // encoder to it (TestStateEqualsFrameworkStateSet). It shares the getters
 // with encode, not how each kind becomes a value.
-func (o *object[T]) tfValue(ctx context.Context, v *T, nulls fieldSet, typ tftypes.Type) (tftypes.Value, error) {
+func (o *Object[T]) TFValue(ctx context.Context, v *T, nulls Set, typ tftypes.Type) (tftypes.Value, error) {
 	ot, ok := typ.(tftypes.Object)
 	if !ok {
 		return tftypes.Value{}, fmt.Errorf("%s: type %s is not an object", o.name, typ)
@@ -512,7 +513,7 @@ func (o *object[T]) tfValue(ctx context.Context, v *T, nulls fieldSet, typ tftyp
 		case f.kind == kindNested && f.value == nil:
 			return tftypes.Value{}, fmt.Errorf("%s: nested field %q has no value writer", o.name, f.name)
 		case f.kind == kindNested:
-			var elemNulls fieldSet
+			var elemNulls Set
 			if f.nulls != nil {
 				elemNulls = f.nulls(v)
 			}
@@ -537,4 +538,14 @@ func (o *object[T]) tfValue(ctx context.Context, v *T, nulls fieldSet, typ tftyp
 		attrs[f.name] = tftypes.NewValue(at, val)
 	}
 	return tftypes.NewValue(typ, attrs), nil
+}
+
+// State is v written as a data source's state: the msgpack of one object
+// of the table, the fields in nulls written as null. sizeHint is the size
+// expected, in bytes. An error is a bug in the table or its getters, and
+// names the object that came out wrong.
+func (o *Object[T]) State(ctx context.Context, v *T, nulls Set, sizeHint int) ([]byte, error) {
+	e := newEncoder(sizeHint)
+	o.encode(ctx, e, v, nulls)
+	return e.bytes()
 }

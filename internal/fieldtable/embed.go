@@ -1,4 +1,4 @@
-package provider
+package fieldtable
 
 import (
 	"context"
@@ -8,13 +8,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-// embed lifts the computed fields of an element table E into a table of T
+// Embed lifts the computed fields of an element table E into a table of T
 // that holds one E, so a singular data source states its chosen item's
 // attributes at the top level without declaring them a second time. get
 // returns the item and is called only when the state is written, after a
 // successful read. rename maps an element field's name to its name in T;
 // fields named in skip are left out.
-func embed[T, E any](elem *object[E], get func(*T) *E, rename map[string]string, skip ...string) []field[T] {
+func Embed[T, E any](elem *Object[E], get func(*T) *E, rename map[string]string, skip ...string) []Field[T] {
 	skipped := map[string]bool{}
 	for _, s := range skip {
 		if elem.index(s) < 0 {
@@ -27,13 +27,13 @@ func embed[T, E any](elem *object[E], get func(*T) *E, rename map[string]string,
 			panic(fmt.Sprintf("%s has no field %q to rename", elem.name, from))
 		}
 	}
-	out := make([]field[T], 0, len(elem.fields))
+	out := make([]Field[T], 0, len(elem.fields))
 	for i := range elem.fields {
 		f := elem.fields[i]
 		if skipped[f.name] {
 			continue
 		}
-		lifted := field[T]{name: f.name, kind: f.kind, desc: f.desc}
+		lifted := Field[T]{name: f.name, kind: f.kind, desc: f.desc}
 		if n, ok := rename[f.name]; ok {
 			lifted.name = n
 		}
@@ -50,8 +50,8 @@ func embed[T, E any](elem *object[E], get func(*T) *E, rename map[string]string,
 			lifted.b = func(v *T) bool { return f.b(get(v)) }
 		case kindNested:
 			lifted.nestedAttr = f.nestedAttr
-			lifted.nested = func(ctx context.Context, e *stateEncoder, v *T, nulls fieldSet) { f.nested(ctx, e, get(v), nulls) }
-			lifted.value = func(ctx context.Context, v *T, nulls fieldSet, typ tftypes.Type) (tftypes.Value, error) {
+			lifted.nested = func(ctx context.Context, e *encoder, v *T, nulls Set) { f.nested(ctx, e, get(v), nulls) }
+			lifted.value = func(ctx context.Context, v *T, nulls Set, typ tftypes.Type) (tftypes.Value, error) {
 				return f.value(ctx, get(v), nulls, typ)
 			}
 		default:

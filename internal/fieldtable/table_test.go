@@ -1,12 +1,12 @@
-package provider
+package fieldtable
 
 import (
 	"bytes"
+	"context"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/vmihailenco/msgpack/v5"
 
 	"github.com/registry-tools/terraform-provider-registry/internal/apitime"
@@ -22,7 +22,7 @@ func TestStringBytesWritesWhatMsgpackWrites(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		e := newStateEncoder(0)
+		e := newEncoder(0)
 		e.stringBytes([]byte(s))
 		if got, _ := e.bytes(); !bytes.Equal(got, want) {
 			t.Errorf("length %d: got header % x, want % x", n, got[:min(len(got), 5)], want[:min(len(want), 5)])
@@ -42,7 +42,7 @@ func TestEncoderTimeIsAPITimeFormat(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		e := newStateEncoder(0)
+		e := newEncoder(0)
 		e.time(at)
 		if got, _ := e.bytes(); !bytes.Equal(got, want) {
 			t.Errorf("%v: got %q, want %q", at, got, want)
@@ -59,24 +59,34 @@ func TestNewObjectRefusesATableWithTwoFieldsOfOneName(t *testing.T) {
 			t.Fatalf("want a panic naming the field, got %v", r)
 		}
 	}()
-	newObject("registry_test", stringField("id", "", func(*item) string { return "" }), int64Field("id", "", func(*item) int64 { return 0 }))
+	New("registry_test", String("id", "", func(*item) string { return "" }), Int64("id", "", func(*item) int64 { return 0 }))
 }
 
-// TestListingIDKeepsTheFiltersInOrder: only set filters, "?" then "&".
-func TestListingIDKeepsTheFiltersInOrder(t *testing.T) {
-	cases := []struct {
-		got, want string
-	}{
-		{listingID("ns/web"), "ns/web"},
-		{listingID("ns/web", ifSet("tag", types.StringNull()), ifTrue("include_manifest", types.BoolValue(false))), "ns/web"},
-		{listingID("ns/web", ifSet("tag_regex", types.StringValue("")), ifTrue("include_manifest", types.BoolValue(true))),
-			"ns/web?tag_regex=&include_manifest=true"},
-		{listingID("ppio-images", ifNotEmpty("type", types.StringValue("")), ifNotEmpty("name", types.StringValue("torch")),
-			ifSet("name_regex", types.StringValue("^t"))), "ppio-images?name=torch&name_regex=^t"},
-	}
-	for _, c := range cases {
-		if c.got != c.want {
-			t.Errorf("got %q, want %q", c.got, c.want)
-		}
+// TestEncoderNamesAnObjectWithTheWrongNumberOfAttributes: a writer that
+// gives an object more or fewer attributes than it announced fails the read
+// with a provider-bug diagnostic naming that object.
+func TestEncoderNamesAnObjectWithTheWrongNumberOfAttributes(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	type item struct{}
+	for _, c := range []struct {
+		name string
+		keys int
+	}{{"fewer", 1}, {"more", 3}} {
+		t.Run(c.name, func(t *testing.T) {
+			broken := Field[item]{name: "broken", kind: kindNested, nested: func(_ context.Context, e *encoder, _ *item, _ Set) {
+				e.beginObject("registry_test broken", 2)
+				for i := range c.keys {
+					e.key([]byte{0xa1, 'a' + byte(i)})
+					e.string("x")
+				}
+				e.endObject()
+			}}
+			obj := New("registry_test", String("id", "", func(*item) string { return "x" }), broken)
+			_, err := obj.State(ctx, &item{}, 0, 0)
+			if err == nil || !strings.Contains(err.Error(), "object registry_test broken announced 2 attributes but got") {
+				t.Fatalf("want an error naming the object, got %v", err)
+			}
+		})
 	}
 }

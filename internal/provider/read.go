@@ -10,9 +10,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/registry-tools/terraform-provider-registry/internal/fieldtable"
 )
 
-// The skeleton every read shares. A data source's readState is
+// The skeleton every read shares. A data source's ReadState is
 //
 //	var s state
 //	ctx, client, cancel, diags := openRead(ctx, config, table, &s, d.providerData().<cloud>)
@@ -27,13 +29,13 @@ import (
 // openRead decodes the configuration into s's arguments through the
 // object's field table, then starts the read on c (see startRead) with
 // s's timeouts. The CancelFunc is never nil; call it when done.
-func openRead[S any, C comparable](ctx context.Context, config tftypes.Value, obj *object[S], s *S, c cloud[C]) (context.Context, C, context.CancelFunc, diag.Diagnostics) {
-	diags := obj.decodeArguments(ctx, config, s)
+func openRead[S any, C comparable](ctx context.Context, config tftypes.Value, obj *fieldtable.Object[S], s *S, c cloud[C]) (context.Context, C, context.CancelFunc, diag.Diagnostics) {
+	diags := obj.DecodeArguments(ctx, config, s)
 	if diags.HasError() {
 		var none C
 		return ctx, none, func() {}, diags
 	}
-	ctx, cancel, sdiags := startRead(ctx, obj.timeouts(s), c)
+	ctx, cancel, sdiags := startRead(ctx, obj.ReadTimeouts(s), c)
 	diags.Append(sdiags...)
 	return ctx, c.client, cancel, diags
 }
@@ -41,15 +43,13 @@ func openRead[S any, C comparable](ctx context.Context, config tftypes.Value, ob
 // encodeState writes s through the object's field table: the state of the
 // read, or a provider-bug diagnostic naming the object that came out wrong.
 // sizeHint is the expected size in bytes.
-func encodeState[S any](ctx context.Context, obj *object[S], s *S, sizeHint int, diags diag.Diagnostics) ([]byte, diag.Diagnostics) {
+func encodeState[S any](ctx context.Context, obj *fieldtable.Object[S], s *S, sizeHint int, diags diag.Diagnostics) ([]byte, diag.Diagnostics) {
 	return encodeStateNulls(ctx, obj, s, 0, sizeHint, diags)
 }
 
 // encodeStateNulls is encodeState with the fields in nulls written as null.
-func encodeStateNulls[S any](ctx context.Context, obj *object[S], s *S, nulls fieldSet, sizeHint int, diags diag.Diagnostics) ([]byte, diag.Diagnostics) {
-	e := newStateEncoder(sizeHint)
-	obj.encode(ctx, e, s, nulls)
-	state, err := e.bytes()
+func encodeStateNulls[S any](ctx context.Context, obj *fieldtable.Object[S], s *S, nulls fieldtable.Set, sizeHint int, diags diag.Diagnostics) ([]byte, diag.Diagnostics) {
+	state, err := obj.State(ctx, s, nulls, sizeHint)
 	if err != nil {
 		diags.AddError("Cannot encode state", "This is a bug in the provider; please report it: "+err.Error())
 		return nil, diags
