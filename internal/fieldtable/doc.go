@@ -19,6 +19,9 @@
 //		fieldtable.Timeouts(readTimeoutsBlock, func(s *state) *timeouts.Value { return &s.timeouts }),
 //	)
 //
+// A list too large to hold can be written as it arrives (StreamedList:
+// its length is patched in at the end).
+//
 // Writing the state costs one indirect call per attribute and no
 // reflection: about a tenth of the CPU and memory of the framework's
 // attr.Value path at 10,000 objects. NewServer answers Terraform's
