@@ -21,7 +21,8 @@ import (
 // SWR is asked for its listing by updated time, newest first, which is that
 // order except among tags of the same time. So each run of tags of the same
 // time is held back and sorted before it is written, and nothing else is
-// held. Should the service hand over a tag newer than one already written,
+// held (a repository whose tags all share one time is thus held whole, as
+// before). Should the service hand over a tag newer than one already written,
 // the listing is read again and held whole, as before (errNotNewestFirst).
 
 // swrTagList is the tags of one read, filtered by tag_regex and sorted:
