@@ -136,7 +136,7 @@ func (h *harness) read(typeName string, config *tfprotov6.DynamicValue) *tfproto
 
 // readState reads and decodes the state against the schema; any
 // diagnostic fails the test.
-func (h *harness) ReadState(typeName string, config *tfprotov6.DynamicValue) tftypes.Value {
+func (h *harness) readState(typeName string, config *tfprotov6.DynamicValue) tftypes.Value {
 	h.tb.Helper()
 	resp := h.read(typeName, config)
 	if len(resp.Diagnostics) > 0 {
@@ -330,7 +330,7 @@ func failed[R interface {
 func attrsOf(t *testing.T, h *harness, typeName string, args map[string]tftypes.Value) map[string]tftypes.Value {
 	t.Helper()
 	var out map[string]tftypes.Value
-	if err := h.ReadState(typeName, h.dataSourceConfig(typeName, args)).As(&out); err != nil {
+	if err := h.readState(typeName, h.dataSourceConfig(typeName, args)).As(&out); err != nil {
 		t.Fatal(err)
 	}
 	return out

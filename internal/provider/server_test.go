@@ -69,8 +69,8 @@ func TestListingStateDecodesAgainstTheSchema(t *testing.T) {
 		t.Run(r.typeName, func(t *testing.T) {
 			dt := direct.dataSourceType(r.typeName)
 			config := direct.dataSourceConfig(r.typeName, r.attrs(dt))
-			state := direct.ReadState(r.typeName, config)
-			if fstate := framework.ReadState(r.typeName, config); !state.Equal(fstate) {
+			state := direct.readState(r.typeName, config)
+			if fstate := framework.readState(r.typeName, config); !state.Equal(fstate) {
 				diffs, _ := state.Diff(fstate)
 				t.Fatalf("the direct and framework states differ: %v", diffs)
 			}

@@ -34,7 +34,7 @@ func readSWRTagOnce(t *testing.T, fc *fakecloud.Cloud, url string, args map[stri
 	h := newHarness(t, context.Background(), NewServer("test", append([]Option{WithGetenv(noEnv)}, opts...)...))
 	h.configure(h.fakeBlocks(url))
 	before := swrCalls{fc.SWR.CallCount(fakecloud.SWRCallListTags), fc.SWR.CallCount(fakecloud.SWRCallShowTag), fc.SWR.CallCount(fakecloud.SWRCallIAMProjects)}
-	state := h.ReadState("registry_swr_tag", h.dataSourceConfig("registry_swr_tag", args))
+	state := h.readState("registry_swr_tag", h.dataSourceConfig("registry_swr_tag", args))
 	var attrs map[string]tftypes.Value
 	if err := state.As(&attrs); err != nil {
 		t.Fatal(err)

@@ -248,7 +248,7 @@ func TestSWRTagsStreamedStateEqualsTheHeldOne(t *testing.T) {
 			config := h.dataSourceConfig("registry_swr_tags", attrs)
 			reverse.Store(c.reversed)
 			before := fc.SWR.CallCount(fakecloud.SWRCallListTags)
-			got := h.ReadState("registry_swr_tags", config)
+			got := h.readState("registry_swr_tags", config)
 			if n, want := fc.SWR.CallCount(fakecloud.SWRCallListTags)-before, int64(3+3*c.reversed); n != want {
 				t.Errorf("%d listing requests, want %d", n, want)
 			}

@@ -87,7 +87,7 @@ func readUHubOnce(t *testing.T, fc *fakecloud.Cloud, url, typeName string, args 
 	h := newHarness(t, context.Background(), NewServer("test", WithGetenv(noEnv)))
 	h.configure(h.fakeBlocks(url))
 	before := fc.UHub.CallCount("GetImageTag")
-	state := h.ReadState(typeName, h.dataSourceConfig(typeName, args))
+	state := h.readState(typeName, h.dataSourceConfig(typeName, args))
 	var attrs map[string]tftypes.Value
 	if err := state.As(&attrs); err != nil {
 		t.Fatal(err)
@@ -361,8 +361,8 @@ func TestUCloudImageTagStatesBothRoutes(t *testing.T) {
 		{"registry_ucloud_image_tag", map[string]tftypes.Value{"repo_name": tfString("shop"), "image_name": tfString("api"), "tag": tfString("v1.0.8")}},
 	} {
 		config := direct.dataSourceConfig(r.typeName, r.args)
-		state := direct.ReadState(r.typeName, config)
-		if fstate := framework.ReadState(r.typeName, config); !state.Equal(fstate) {
+		state := direct.readState(r.typeName, config)
+		if fstate := framework.readState(r.typeName, config); !state.Equal(fstate) {
 			diffs, _ := state.Diff(fstate)
 			t.Fatalf("%s: the direct and framework states differ: %v", r.typeName, diffs)
 		}

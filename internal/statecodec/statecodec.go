@@ -33,8 +33,9 @@ import (
 // whose msgpack = 1; diagnostics = 2; deferred = 3).
 const responseName = "tfplugin6.ReadDataSource.Response"
 
-// minState is the size of state from which it is sent without a copy.
-const minState = 1 << 20
+// MinState is the size of state, in bytes, from which it is sent without
+// a copy.
+const MinState = 1 << 20
 
 // Register installs the codec in gRPC's registry, in place of the default
 // "proto" codec. Call it from an init function (gRPC's rule for codecs),
@@ -75,7 +76,7 @@ func marshalLargeState(m protoreflect.Message) (data mem.BufferSlice, ok bool, e
 		return nil, false, nil
 	}
 	msgpack := state.Get(msgpackField).Bytes()
-	if len(msgpack) < minState {
+	if len(msgpack) < MinState {
 		return nil, false, nil
 	}
 	// The state holds nothing but msgpack, and every other field of the

@@ -86,7 +86,7 @@ func TestLargeStateIsSentAsIs(t *testing.T) {
 func TestOtherMessagesGoToTheDefaultCodec(t *testing.T) {
 	other := message(t, "tfplugin6.ReadResource.Response")
 	for name, m := range map[string]protoreflect.Message{
-		"small state":   response(t, minState-4, "", true),
+		"small state":   response(t, MinState-4, "", true),
 		"state as json": response(t, 4<<20, `{"a":1}`, false),
 		"other message": other,
 	} {
