@@ -1,7 +1,6 @@
 package transport
 
 import (
-	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/rand"
@@ -106,7 +105,8 @@ func (s *sharing) key(k Key, req *http.Request) string {
 // short for a later caller with a longer one. Each attempt is still bounded
 // by Config.RequestTimeout and the attempts by Config.MaxRetries.
 //
-// Every caller gets its own copy of the answer's body and header. The
+// Every caller gets its own copy of the answer's header, and the one body
+// (read only: see Response.Body). The
 // answer, or the error, goes to the callers waiting when it arrives and to
 // no one after.
 func (c *Client) DoShared(ctx context.Context, k Key, req *http.Request, check BodyCheck) (*Response, error) {
@@ -126,7 +126,7 @@ func (c *Client) DoShared(ctx context.Context, k Key, req *http.Request, check B
 			return resp, nil
 		}
 		c.logShared(ctx, k.Cloud, req, callers)
-		return &Response{StatusCode: resp.StatusCode, Header: resp.Header.Clone(), Body: bytes.Clone(resp.Body), Attempts: resp.Attempts}, nil
+		return &Response{StatusCode: resp.StatusCode, Header: resp.Header.Clone(), Body: resp.Body, Attempts: resp.Attempts}, nil
 	}
 }
 

@@ -73,8 +73,12 @@ type Client struct {
 type Response struct {
 	StatusCode int
 	Header     http.Header
-	Body       []byte
-	Attempts   int
+	// Body is read only: DoShared hands one body to every caller of a
+	// shared request (a copy each would cost each caller the first touch
+	// of a page of up to megabytes). The decoders only read it; the race
+	// detector reports a write during the tests' shared reads.
+	Body     []byte
+	Attempts int
 }
 
 // BodyCheck lets a cloud client ask for a retry based on a 2xx body, for
