@@ -130,7 +130,16 @@ func (c *Client) page(ctx context.Context, path, projectID string, in ListTagsIn
 			return p, 0, c.decodeFailure(CallListTags, resp, err)
 		}
 	}
-	if p.Items, err = DecodeTags(resp.Body, in.IncludeManifest, make([]Tag, 0, min(limit, max(p.Total, 0)))); err != nil {
+	// Decoded once for every data source the answer was shared with: the
+	// page is theirs to read, not to change.
+	decoding := "swr.DecodeTags"
+	if in.IncludeManifest {
+		decoding += " with manifests"
+	}
+	p.Items, err = transport.Decoded(resp, decoding, func(body []byte) ([]Tag, error) {
+		return DecodeTags(body, in.IncludeManifest, make([]Tag, 0, min(limit, max(p.Total, 0))))
+	})
+	if err != nil {
 		return p, 0, c.decodeFailure(CallListTags, resp, err)
 	}
 	if len(p.Items) > limit {

@@ -126,7 +126,8 @@ func (c *Client) DoShared(ctx context.Context, k Key, req *http.Request, check B
 			return resp, nil
 		}
 		c.logShared(ctx, k.Cloud, req, callers)
-		return &Response{StatusCode: resp.StatusCode, Header: resp.Header.Clone(), Body: resp.Body, Attempts: resp.Attempts}, nil
+		return &Response{StatusCode: resp.StatusCode, Header: resp.Header.Clone(), Body: resp.Body, Attempts: resp.Attempts,
+			decoded: resp.decoded}, nil
 	}
 }
 
@@ -146,7 +147,11 @@ func (s *sharing) join(ctx context.Context, key string, do func(context.Context)
 	waiters := f.waiters
 	answer := s.group.DoChan(key, func() (any, error) {
 		defer s.done(key, f)
-		return do(f.ctx)
+		resp, err := do(f.ctx)
+		if resp != nil {
+			resp.decoded = &decodings{}
+		}
+		return resp, err
 	})
 	s.mu.Unlock()
 	if s.joined != nil {
@@ -192,4 +197,45 @@ func (c *Client) logShared(ctx context.Context, cloud string, req *http.Request,
 	tflog.Trace(ctx, "HTTP answer shared", map[string]any{
 		"cloud": cloud, "method": req.Method, "url": req.URL.Redacted(), "callers": callers,
 	})
+}
+
+// decodings are the values Decoded made of one shared answer's body, by
+// the name of the decoding.
+type decodings struct {
+	mu     sync.Mutex
+	byName map[string]*decoding
+}
+
+// decoding is one value made of a body, made once.
+type decoding struct {
+	once sync.Once
+	v    any
+	err  error
+}
+
+// Decoded is decode(r.Body), made once for all the callers a shared answer
+// (DoShared) went to: the first caller to ask decodes, the others wait for
+// it and get the same value, which, like the body, they must only read.
+// So the callers of one request also leave it together, and the next
+// reads they make overlap again. name says what decode makes (the
+// function and its options): two decodings of one body are two values.
+// Nothing outlives the answer: a later caller of the same request gets a
+// new answer and decodes it.
+func Decoded[V any](r *Response, name string, decode func(body []byte) (V, error)) (V, error) {
+	if r.decoded == nil {
+		return decode(r.Body)
+	}
+	r.decoded.mu.Lock()
+	if r.decoded.byName == nil {
+		r.decoded.byName = map[string]*decoding{}
+	}
+	d := r.decoded.byName[name]
+	if d == nil {
+		d = &decoding{}
+		r.decoded.byName[name] = d
+	}
+	r.decoded.mu.Unlock()
+	d.once.Do(func() { d.v, d.err = decode(r.Body) })
+	v, _ := d.v.(V)
+	return v, d.err
 }

@@ -120,6 +120,82 @@ func TestSharedIdenticalReads(t *testing.T) {
 	}
 }
 
+// TestSharedAnswerIsDecodedOnce: the callers of one shared answer that
+// decode it the same way run the decoding once between them and get the
+// one value; another decoding is made apart; an answer to a later request
+// is decoded again (nothing outlives the answer); an answer of one caller
+// is simply decoded.
+func TestSharedAnswerIsDecodedOnce(t *testing.T) {
+	t.Parallel()
+	g := newGate(t, func(n int, w http.ResponseWriter) { _, _ = w.Write([]byte("answer " + strconv.Itoa(n))) })
+	c, joins := sharingClient(t, fastConfig())
+	var mu sync.Mutex
+	decodes := map[string]int{}
+	decoder := func(name string) func([]byte) (*string, error) {
+		return func(body []byte) (*string, error) {
+			mu.Lock()
+			decodes[name]++
+			mu.Unlock()
+			v := name + ": " + string(body)
+			return &v, nil
+		}
+	}
+	url := g.URL + "/tags?limit=1000&offset=0"
+	var results []<-chan result
+	for range 4 {
+		results = append(results, sharedGet(t.Context(), t, c, alice, url))
+		next(t, "a caller to join", joins)
+	}
+	first := next(t, "the request", g.arrived)
+	close(g.release)
+	answer := func(n int) string { return "answer " + strconv.Itoa(n) }
+	var wg sync.WaitGroup
+	got := make([]*string, len(results))
+	for i, ch := range results {
+		r := next(t, "an answer", ch)
+		if r.err != nil {
+			t.Fatal(r.err)
+		}
+		wg.Add(1)
+		go func() { // the callers decode at once, as data sources read together do
+			defer wg.Done()
+			v, err := Decoded(r.resp, "tags", decoder("tags"))
+			if err != nil {
+				t.Error(err)
+			}
+			got[i] = v
+		}()
+		if i == 0 {
+			other, err := Decoded(r.resp, "tags with manifests", decoder("tags with manifests"))
+			if err != nil || *other != "tags with manifests: "+answer(first) {
+				t.Fatalf("another decoding: %v, %v", other, err)
+			}
+		}
+	}
+	wg.Wait()
+	for i, v := range got {
+		if v == nil || v != got[0] || *v != "tags: "+answer(first) {
+			t.Fatalf("caller %d got %v; want the one value decoded of the answer", i+1, v)
+		}
+	}
+	if decodes["tags"] != 1 || decodes["tags with manifests"] != 1 {
+		t.Fatalf("decodings made: %v; want each once", decodes)
+	}
+
+	// The same request once the answer is out: a new answer, decoded anew.
+	laterCh := sharedGet(t.Context(), t, c, alice, url)
+	next(t, "a caller to join", joins)
+	second := next(t, "the later request", g.arrived)
+	later := next(t, "the later answer", laterCh)
+	if later.err != nil {
+		t.Fatal(later.err)
+	}
+	v, err := Decoded(later.resp, "tags", decoder("tags"))
+	if err != nil || *v != "tags: "+answer(second) || decodes["tags"] != 2 {
+		t.Fatalf("later: %v, %v, %d decodings; want the new answer decoded again", v, err, decodes["tags"])
+	}
+}
+
 // TestSharedOnlyWhenEverythingMatches: a read shares only with one of the
 // same cloud, credentials, method, URL, query (in any order) and form.
 func TestSharedOnlyWhenEverythingMatches(t *testing.T) {

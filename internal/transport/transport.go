@@ -79,6 +79,10 @@ type Response struct {
 	// detector reports a write during the tests' shared reads.
 	Body     []byte
 	Attempts int
+
+	// decoded is what Decoded made of Body, for every caller a shared
+	// answer went to; nil for an answer of one caller.
+	decoded *decodings
 }
 
 // BodyCheck lets a cloud client ask for a retry based on a 2xx body, for
@@ -451,6 +455,11 @@ func isTimeout(err error) bool {
 }
 
 // throttleGate holds back new attempts until a throttling pause has passed.
+// Each request waits out the pause plus a random part of up to a fifth of
+// it: released all at once, the requests held back would reach the service
+// in the same order every time, and one that a service throttles by its
+// place in a burst (the load story's fake: every 7th request) would be
+// throttled on every retry.
 type throttleGate struct {
 	mu    sync.Mutex
 	until time.Time
@@ -463,13 +472,22 @@ func (g *throttleGate) raise(d time.Duration) time.Duration {
 	if t := time.Now().Add(d); t.After(g.until) {
 		g.until = t
 	}
-	return time.Until(g.until)
+	return spread(time.Until(g.until))
 }
 
+// remaining is the wait left before a new attempt: none outside a pause.
 func (g *throttleGate) remaining() time.Duration {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	return time.Until(g.until)
+	return spread(time.Until(g.until))
+}
+
+// spread is a wait of d plus a random part of up to d/5; zero for d <= 0.
+func spread(d time.Duration) time.Duration {
+	if d <= 0 {
+		return 0
+	}
+	return d + rand.N(d/5+1)
 }
 
 func (g *throttleGate) wait(ctx context.Context) error {

@@ -781,3 +781,25 @@ func TestLogging(t *testing.T) {
 		}
 	}
 }
+
+// TestThrottlePauseSpreadsTheRequestsHeldBack: the requests held back by a
+// throttling pause each wait it out plus up to a fifth of it more, chosen
+// at random, so that they do not reach the service in one burst in the
+// same order on every retry.
+func TestThrottlePauseSpreadsTheRequestsHeldBack(t *testing.T) {
+	const pause = time.Second
+	seen := map[time.Duration]bool{}
+	for range 100 {
+		w := spread(pause)
+		if w < pause || w > pause+pause/5 {
+			t.Fatalf("a wait of %s for a pause of %s; want the pause plus up to a fifth", w, pause)
+		}
+		seen[w] = true
+	}
+	if len(seen) < 50 {
+		t.Fatalf("%d different waits in 100: the requests held back would leave together", len(seen))
+	}
+	if w := spread(0); w != 0 {
+		t.Fatalf("outside a pause a request waited %s", w)
+	}
+}
