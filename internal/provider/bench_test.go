@@ -18,8 +18,14 @@ import (
 // 10,000 tags: the gRPC-level ReadDataSource, from the config Terraform
 // sends to the msgpack state it gets back, with the fake at no latency.
 func BenchmarkSWRTagsReadToState(b *testing.B) {
+	benchSWRTagsReadToState(b, 10000, 0)
+}
+
+// benchSWRTagsReadToState reads a repository of n tags, every indexEvery-th
+// a multi-platform index (none when 0), through ReadDataSource.
+func benchSWRTagsReadToState(b *testing.B, n, indexEvery int) {
 	fc := fakecloud.New()
-	fc.SWR.GenerateTags("bench", "web", 10000)
+	fc.SWR.GenerateMixedTags("bench", "web", n, indexEvery)
 	srv := httptest.NewServer(fc)
 	defer srv.Close()
 
@@ -74,21 +80,5 @@ func benchSWRTags(n int) []swr.Tag {
 // repository of make bench's 50,000-tag plan: realistic manifests, every
 // tenth tag a multi-platform index.
 func BenchmarkSWRTagsReadToState50k(b *testing.B) {
-	fc := fakecloud.New()
-	fc.SWR.GenerateMixedTags("bench", "web", 50000, 10)
-	srv := httptest.NewServer(fc)
-	defer srv.Close()
-
-	h := newHarness(b, context.Background(), NewServer("bench", WithGetenv(noEnv)))
-	h.configure(map[string]tftypes.Value{"swr": h.fakeBlocks(srv.URL)["swr"]})
-	config := h.dataSourceConfig("registry_swr_tags", map[string]tftypes.Value{
-		"namespace":  tfString("bench"),
-		"repository": tfString("web"),
-	})
-	b.ReportAllocs()
-	for b.Loop() {
-		if resp := h.read("registry_swr_tags", config); len(resp.Diagnostics) > 0 {
-			b.Fatalf("read: %v", diagnosticsText(resp.Diagnostics))
-		}
-	}
+	benchSWRTagsReadToState(b, 50000, 10)
 }
