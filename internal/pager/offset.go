@@ -1,9 +1,16 @@
 package pager
 
-import "context"
+import (
+	"context"
+	"slices"
+)
 
 // Page is what one request of an offset-paged listing brought back.
 type Page[T, M any] struct {
+	// Items may be shared with other readers of the same answer (an SWR
+	// page decoded once for every data source it was shared with:
+	// transport.Decoded), so the pager and whatever it hands them to only
+	// read them; List returns a slice of its own.
 	Items []T
 	Total int // the total the page announced; negative when it announced none
 	Meta  M   // the caller's own (status, request ID…), handed back to its error builders
@@ -64,7 +71,7 @@ func (o *Offset[T, M]) List(ctx context.Context) ([]T, Stats, error) {
 		}
 		return all, st, nil
 	}
-	all := first.Items
+	var all []T // the caller's own: never a page's items (see Page.Items)
 	step := o.step(len(first.Items))
 	if len(first.Items) > 0 && len(first.Items) < first.Total {
 		pages := (first.Total - 1) / step // pages after the first
@@ -84,6 +91,8 @@ func (o *Offset[T, M]) List(ctx context.Context) ([]T, Stats, error) {
 		}
 		// The first page and the rest, in one allocation of the final size.
 		all = append(append(make([]T, 0, len(first.Items)+len(rest)), first.Items...), rest...)
+	} else {
+		all = slices.Clone(first.Items)
 	}
 	st.Seen = len(all)
 	if len(all) != first.Total {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -242,8 +243,9 @@ func (d *swrTagsDataSource) ReadState(ctx context.Context, config tftypes.Value)
 	}
 	if pages.Total() < 0 {
 		// Without Content-Range the total, which the state has before the
-		// tags, is the count read to the end: hold the listing.
-		all := first
+		// tags, is the count read to the end: hold the listing, in a slice
+		// of its own (a page may be shared: see pager.Page.Items).
+		all := slices.Clone(first)
 		for err == nil {
 			var page []swr.Tag
 			if page, err = pages.Next(ctx); err == nil {

@@ -92,6 +92,45 @@ func TestWalksWithDifferentFiltersSharePages(t *testing.T) {
 	}
 }
 
+// TestSharedPageIsDecodedOnceAndListsAreTheCallers: two listings of one
+// page in flight at once send one request and share its decoded page
+// (transport.Decoded), yet each gets a list of its own: the provider
+// filters and sorts a list in place, which must not reach the other.
+func TestSharedPageIsDecodedOnceAndListsAreTheCallers(t *testing.T) {
+	fc, srv := fakecloud.Start(t)
+	fc.SWR.GenerateTags("team", "web", 10)
+	httpc, joins := sharedTransport(t)
+	c := newClient(t, srv, func(cfg *swr.Config) { cfg.HTTP, cfg.ProjectID = httpc, fakecloud.DefaultSWRProjectID })
+	arrived, release := make(chan struct{}, 10), make(chan struct{})
+	fc.SWR.Inject(1, fakecloud.HoldFault(arrived, release))
+	in := swr.ListTagsInput{Namespace: "team", Repository: "web"}
+	type listed struct {
+		list *swr.TagList
+		err  error
+	}
+	results := make(chan listed, 2)
+	for i := range 2 {
+		go func() { l, err := c.ListTags(context.Background(), in); results <- listed{l, err} }()
+		if w := receive(t, "a listing to join", joins); w != i+1 {
+			t.Fatalf("listing %d joined with %d waiting, want %d", i+1, w, i+1)
+		}
+	}
+	receive(t, "the page request", arrived)
+	close(release)
+	a, b := receive(t, "a listing", results), receive(t, "a listing", results)
+	if a.err != nil || b.err != nil || len(a.list.Tags) != 10 || len(b.list.Tags) != 10 {
+		t.Fatalf("listings: %+v, %+v; want 10 tags each", a, b)
+	}
+	if got := fc.SWR.CallCount(fakecloud.SWRCallListTags); got != 1 {
+		t.Fatalf("%d ListRepositoryTags, want 1 shared by the two listings", got)
+	}
+	want := b.list.Tags[0].Tag
+	clear(a.list.Tags) // what filtering a list in place does to it, at worst
+	if b.list.Tags[0].Tag != want {
+		t.Fatalf("clearing one caller's list changed the other's: tag %q, want %q", b.list.Tags[0].Tag, want)
+	}
+}
+
 // TestOtherCredentialsNeverShare: the same listing asked with two
 // credentials at once is two requests.
 func TestOtherCredentialsNeverShare(t *testing.T) {
