@@ -80,8 +80,8 @@ type Response struct {
 	Body     []byte
 	Attempts int
 
-	// decoded is what Decoded made of Body, for every caller a shared
-	// answer went to; nil for an answer of one caller.
+	// decoded is what Decoded made of Body, one for every caller the
+	// answer went to; nil for an answer of Do, which has only one.
 	decoded *decodings
 }
 
