@@ -239,31 +239,39 @@ func TestOffsetWalkChecksOnlyWhatItRead(t *testing.T) {
 	}
 }
 
-// TestOffsetListCancelledReturnsTheCallersError: cancelled while fetches
-// wait, List returns the caller's error, and only once every fetch it
-// started has returned: nothing of the listing outlives it.
-func TestOffsetListCancelledReturnsTheCallersError(t *testing.T) {
-	svc := newService(5000, 1000)
-	o := svc.offset(1000)
-	ctx, cancel := context.WithCancel(context.Background())
-	inner := o.Fetch
-	var started, returned atomic.Int32
-	o.Fetch = func(fctx context.Context, offset, limit int) (Page[string, int], error) {
-		if offset == 0 {
-			return inner(fctx, offset, limit)
-		}
-		started.Add(1)
-		defer returned.Add(1)
-		cancel()
-		<-fctx.Done()
-		return Page[string, int]{}, errors.New("transport saw a cancelled request")
+// TestListingCancelledReturnsTheCallersError: cancelled while fetches
+// wait, List and a Stream return the caller's error, and only once every
+// fetch they started has returned: nothing of the listing outlives them.
+func TestListingCancelledReturnsTheCallersError(t *testing.T) {
+	lists := map[string]func(context.Context, *Offset[string, int]) ([]string, Stats, error){
+		"List":   func(ctx context.Context, o *Offset[string, int]) ([]string, Stats, error) { return o.List(ctx) },
+		"Stream": drain,
 	}
-	items, _, err := o.List(ctx)
-	if !errors.Is(err, context.Canceled) || items != nil {
-		t.Fatalf("got %d items, %v; want no items and context.Canceled", len(items), err)
-	}
-	if s, r := started.Load(), returned.Load(); s == 0 || s != r {
-		t.Fatalf("%d fetches started, %d returned when List returned; want all of them", s, r)
+	for name, list := range lists {
+		t.Run(name, func(t *testing.T) {
+			svc := newService(5000, 1000)
+			o := svc.offset(1000)
+			ctx, cancel := context.WithCancel(context.Background())
+			inner := o.Fetch
+			var started, returned atomic.Int32
+			o.Fetch = func(fctx context.Context, offset, limit int) (Page[string, int], error) {
+				if offset == 0 {
+					return inner(fctx, offset, limit)
+				}
+				started.Add(1)
+				defer returned.Add(1)
+				cancel()
+				<-fctx.Done()
+				return Page[string, int]{}, errors.New("transport saw a cancelled request")
+			}
+			items, _, err := list(ctx, o)
+			if !errors.Is(err, context.Canceled) || items != nil {
+				t.Fatalf("got %d items, %v; want no items and context.Canceled", len(items), err)
+			}
+			if s, r := started.Load(), returned.Load(); s == 0 || s != r {
+				t.Fatalf("%d fetches started, %d returned when the listing returned; want all of them", s, r)
+			}
+		})
 	}
 }
 
@@ -384,32 +392,5 @@ func TestStreamReportsTheFirstError(t *testing.T) {
 	}
 	if s, r := started.Load(), returned.Load(); s == 0 || s != r {
 		t.Fatalf("%d fetches started, %d returned; want all of them", s, r)
-	}
-}
-
-// TestStreamCancelledReturnsTheCallersError: as List, the caller's
-// cancellation is what a Stream reports, once its fetches have returned.
-func TestStreamCancelledReturnsTheCallersError(t *testing.T) {
-	svc := newService(5000, 1000)
-	o := svc.offset(1000)
-	ctx, cancel := context.WithCancel(context.Background())
-	inner := o.Fetch
-	var started, returned atomic.Int32
-	o.Fetch = func(fctx context.Context, offset, limit int) (Page[string, int], error) {
-		if offset == 0 {
-			return inner(fctx, offset, limit)
-		}
-		started.Add(1)
-		defer returned.Add(1)
-		cancel()
-		<-fctx.Done()
-		return Page[string, int]{}, errors.New("transport saw a cancelled request")
-	}
-	items, _, err := drain(ctx, o)
-	if !errors.Is(err, context.Canceled) || items != nil {
-		t.Fatalf("got %d items, %v; want no items and context.Canceled", len(items), err)
-	}
-	if s, r := started.Load(), returned.Load(); s == 0 || s != r {
-		t.Fatalf("%d fetches started, %d returned when the stream failed; want all of them", s, r)
 	}
 }
