@@ -7,6 +7,7 @@ import (
 
 	"github.com/registry-tools/terraform-provider-registry/internal/fakecloud"
 	"github.com/registry-tools/terraform-provider-registry/internal/swr"
+	"github.com/registry-tools/terraform-provider-registry/internal/testwait"
 	"github.com/registry-tools/terraform-provider-registry/internal/transport"
 )
 
@@ -21,22 +22,6 @@ func sharedTransport(t *testing.T) (*transport.Client, chan int) {
 		t.Fatal(err)
 	}
 	return httpc, joins
-}
-
-func receive[T any](t *testing.T, what string, ch <-chan T) T {
-	t.Helper()
-	deadline, ok := t.Deadline()
-	var stop <-chan time.Time
-	if ok {
-		stop = time.After(time.Until(deadline) - time.Second)
-	}
-	select {
-	case v := <-ch:
-		return v
-	case <-stop:
-		t.Fatalf("still waiting for %s as the test's -timeout nears", what)
-	}
-	panic("unreachable")
 }
 
 // TestWalksWithDifferentFiltersSharePages: three lookups of one repository
@@ -76,14 +61,14 @@ func TestWalksWithDifferentFiltersSharePages(t *testing.T) {
 			})
 			results <- walked{found, st, err}
 		}()
-		if w := receive(t, "a lookup to join", joins); w != i+1 {
+		if w := testwait.Receive(t, "a lookup to join", joins); w != i+1 {
 			t.Fatalf("lookup %d joined with %d waiting, want %d", i+1, w, i+1)
 		}
 	}
-	receive(t, "the first page request", arrived)
+	testwait.Receive(t, "the first page request", arrived)
 	close(release)
 	for range stops {
-		if r := receive(t, "a lookup", results); r.err != nil || r.found == "" || r.st.Seen != 1000 {
+		if r := testwait.Receive(t, "a lookup", results); r.err != nil || r.found == "" || r.st.Seen != 1000 {
 			t.Fatalf("lookup: %+v; want a tag found on the first page of 1000", r)
 		}
 	}
@@ -111,13 +96,13 @@ func TestSharedPageIsDecodedOnceAndListsAreTheCallers(t *testing.T) {
 	results := make(chan listed, 2)
 	for i := range 2 {
 		go func() { l, err := c.ListTags(context.Background(), in); results <- listed{l, err} }()
-		if w := receive(t, "a listing to join", joins); w != i+1 {
+		if w := testwait.Receive(t, "a listing to join", joins); w != i+1 {
 			t.Fatalf("listing %d joined with %d waiting, want %d", i+1, w, i+1)
 		}
 	}
-	receive(t, "the page request", arrived)
+	testwait.Receive(t, "the page request", arrived)
 	close(release)
-	a, b := receive(t, "a listing", results), receive(t, "a listing", results)
+	a, b := testwait.Receive(t, "a listing", results), testwait.Receive(t, "a listing", results)
 	if a.err != nil || b.err != nil || len(a.list.Tags) != 10 || len(b.list.Tags) != 10 {
 		t.Fatalf("listings: %+v, %+v; want 10 tags each", a, b)
 	}
@@ -148,18 +133,18 @@ func TestOtherCredentialsNeverShare(t *testing.T) {
 	in := swr.ListTagsInput{Namespace: "team", Repository: "web"}
 	first := make(chan error, 1)
 	go func() { _, err := permanent.ListTags(context.Background(), in); first <- err }()
-	receive(t, "the first caller to join", joins)
-	receive(t, "the first request", arrived)
+	testwait.Receive(t, "the first caller to join", joins)
+	testwait.Receive(t, "the first request", arrived)
 	second := make(chan error, 1)
 	go func() { _, err := temporary.ListTags(context.Background(), in); second <- err }()
-	if w := receive(t, "the second caller to join", joins); w != 1 {
+	if w := testwait.Receive(t, "the second caller to join", joins); w != 1 {
 		t.Fatalf("the temporary credentials joined a request with %d waiting; want one of their own", w)
 	}
-	if err := receive(t, "the temporary credentials' listing", second); err != nil {
+	if err := testwait.Receive(t, "the temporary credentials' listing", second); err != nil {
 		t.Fatal(err)
 	}
 	close(release)
-	if err := receive(t, "the first listing", first); err != nil {
+	if err := testwait.Receive(t, "the first listing", first); err != nil {
 		t.Fatal(err)
 	}
 	if got := fc.SWR.CallCount(fakecloud.SWRCallListTags); got != 2 {

@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
+
+	"github.com/registry-tools/terraform-provider-registry/internal/testwait"
 )
 
 // gate is a test server that holds every request until released, so that
@@ -72,18 +74,6 @@ func sharedGet(ctx context.Context, t *testing.T, c *Client, k Key, url string) 
 	return out
 }
 
-// next receives from ch, failing the test by name rather than hanging.
-func next[T any](t *testing.T, what string, ch <-chan T) T {
-	t.Helper()
-	select {
-	case v := <-ch:
-		return v
-	case <-giveUp(t):
-		t.Fatalf("still waiting for %s as the test's -timeout nears", what)
-	}
-	panic("unreachable")
-}
-
 var alice = Key{Cloud: "SWR", Credentials: []string{"AK-alice", "SK-alice"}}
 
 // TestSharedIdenticalReads: five identical reads in flight at once are one
@@ -96,15 +86,15 @@ func TestSharedIdenticalReads(t *testing.T) {
 	var results []<-chan result
 	for i := range 5 {
 		results = append(results, sharedGet(t.Context(), t, c, alice, g.URL+"/tags?limit=1000&offset=0"))
-		if w := next(t, "a caller to join", joins); w != i+1 {
+		if w := testwait.Receive(t, "a caller to join", joins); w != i+1 {
 			t.Fatalf("caller %d joined with %d waiting, want %d", i+1, w, i+1)
 		}
 	}
-	next(t, "the request", g.arrived)
+	testwait.Receive(t, "the request", g.arrived)
 	close(g.release)
 	var bodies [][]byte
 	for i, ch := range results {
-		r := next(t, "an answer", ch)
+		r := testwait.Receive(t, "an answer", ch)
 		if r.err != nil || r.resp.StatusCode != http.StatusOK || string(r.resp.Body) != "the answer" {
 			t.Fatalf("caller %d: %v, %+v; want the answer", i+1, r.err, r.resp)
 		}
@@ -144,15 +134,15 @@ func TestSharedAnswerIsDecodedOnce(t *testing.T) {
 	var results []<-chan result
 	for range 4 {
 		results = append(results, sharedGet(t.Context(), t, c, alice, url))
-		next(t, "a caller to join", joins)
+		testwait.Receive(t, "a caller to join", joins)
 	}
-	first := next(t, "the request", g.arrived)
+	first := testwait.Receive(t, "the request", g.arrived)
 	close(g.release)
 	answer := func(n int) string { return "answer " + strconv.Itoa(n) }
 	var wg sync.WaitGroup
 	got := make([]*string, len(results))
 	for i, ch := range results {
-		r := next(t, "an answer", ch)
+		r := testwait.Receive(t, "an answer", ch)
 		if r.err != nil {
 			t.Fatal(r.err)
 		}
@@ -184,9 +174,9 @@ func TestSharedAnswerIsDecodedOnce(t *testing.T) {
 
 	// The same request once the answer is out: a new answer, decoded anew.
 	laterCh := sharedGet(t.Context(), t, c, alice, url)
-	next(t, "a caller to join", joins)
-	second := next(t, "the later request", g.arrived)
-	later := next(t, "the later answer", laterCh)
+	testwait.Receive(t, "a caller to join", joins)
+	second := testwait.Receive(t, "the later request", g.arrived)
+	later := testwait.Receive(t, "the later answer", laterCh)
 	if later.err != nil {
 		t.Fatal(later.err)
 	}
@@ -223,17 +213,17 @@ func TestSharedOnlyWhenEverythingMatches(t *testing.T) {
 			g := newGate(t, okAnswer)
 			c, joins := sharingClient(t, fastConfig())
 			first := sharedGet(t.Context(), t, c, alice, g.URL+"/tags?a=1&b=2")
-			next(t, "the first caller to join", joins)
-			next(t, "the first request", g.arrived)
+			testwait.Receive(t, "the first caller to join", joins)
+			testwait.Receive(t, "the first request", g.arrived)
 			second := sharedGet(t.Context(), t, c, tc.k2, g.URL+tc.path2)
 			// The first request is held: the second caller either joins it
 			// (2 waiting) or starts its own (1 waiting).
-			if w := next(t, "the second caller to join", joins); (w == 2) != tc.shared {
+			if w := testwait.Receive(t, "the second caller to join", joins); (w == 2) != tc.shared {
 				t.Fatalf("the second caller joined with %d waiting; shared = %t, want %t", w, w == 2, tc.shared)
 			}
 			close(g.release)
 			for _, ch := range []<-chan result{first, second} {
-				if r := next(t, "an answer", ch); r.err != nil || string(r.resp.Body) != "the answer" {
+				if r := testwait.Receive(t, "an answer", ch); r.err != nil || string(r.resp.Body) != "the answer" {
 					t.Fatalf("%v, %+v; want the answer", r.err, r.resp)
 				}
 			}
@@ -253,18 +243,18 @@ func TestSharedCallerCancelled(t *testing.T) {
 	c, joins := sharingClient(t, fastConfig())
 	ctx, cancel := context.WithCancel(t.Context())
 	first := sharedGet(ctx, t, c, alice, g.URL+"/tags")
-	next(t, "the first caller to join", joins)
-	next(t, "the request", g.arrived)
+	testwait.Receive(t, "the first caller to join", joins)
+	testwait.Receive(t, "the request", g.arrived)
 	second := sharedGet(t.Context(), t, c, alice, g.URL+"/tags")
-	if w := next(t, "the second caller to join", joins); w != 2 {
+	if w := testwait.Receive(t, "the second caller to join", joins); w != 2 {
 		t.Fatalf("the second caller joined with %d waiting, want 2", w)
 	}
 	cancel()
-	if r := next(t, "the cancelled caller", first); !errors.Is(r.err, context.Canceled) {
+	if r := testwait.Receive(t, "the cancelled caller", first); !errors.Is(r.err, context.Canceled) {
 		t.Fatalf("the cancelled caller got %v, %+v; want context.Canceled", r.err, r.resp)
 	}
 	close(g.release)
-	if r := next(t, "the other caller", second); r.err != nil || string(r.resp.Body) != "the answer" {
+	if r := testwait.Receive(t, "the other caller", second); r.err != nil || string(r.resp.Body) != "the answer" {
 		t.Fatalf("the other caller got %v, %+v; want the answer", r.err, r.resp)
 	}
 	select {
@@ -286,21 +276,21 @@ func TestSharedRequestStopsWithItsLastCaller(t *testing.T) {
 	c, joins := sharingClient(t, fastConfig())
 	ctx, cancel := context.WithCancel(t.Context())
 	first := sharedGet(ctx, t, c, alice, g.URL+"/tags")
-	next(t, "the caller to join", joins)
-	next(t, "the request", g.arrived)
+	testwait.Receive(t, "the caller to join", joins)
+	testwait.Receive(t, "the request", g.arrived)
 	cancel()
-	if r := next(t, "the cancelled caller", first); !errors.Is(r.err, context.Canceled) {
+	if r := testwait.Receive(t, "the cancelled caller", first); !errors.Is(r.err, context.Canceled) {
 		t.Fatalf("got %v; want context.Canceled", r.err)
 	}
-	if n := next(t, "the server to see the request cancelled", g.abandoned); n != 0 {
+	if n := testwait.Receive(t, "the server to see the request cancelled", g.abandoned); n != 0 {
 		t.Fatalf("request %d abandoned, want request 0", n)
 	}
 	later := sharedGet(t.Context(), t, c, alice, g.URL+"/tags")
-	if w := next(t, "the later caller to join", joins); w != 1 {
+	if w := testwait.Receive(t, "the later caller to join", joins); w != 1 {
 		t.Fatalf("the later caller joined with %d waiting; want a request of its own", w)
 	}
 	close(g.release)
-	if r := next(t, "the later caller", later); r.err != nil || string(r.resp.Body) != "the answer" {
+	if r := testwait.Receive(t, "the later caller", later); r.err != nil || string(r.resp.Body) != "the answer" {
 		t.Fatalf("the later caller got %v, %+v; want the answer", r.err, r.resp)
 	}
 	if g.hits() != 2 {
@@ -326,7 +316,9 @@ func TestSharedNothingKept(t *testing.T) {
 	cfg := fastConfig()
 	cfg.MaxRetries = -1 // one attempt each: every call is one request
 	c, _ := sharingClient(t, cfg)
-	ask := func() result { return next(t, "an answer", sharedGet(t.Context(), t, c, alice, srv.URL+"/tags")) }
+	ask := func() result {
+		return testwait.Receive(t, "an answer", sharedGet(t.Context(), t, c, alice, srv.URL+"/tags"))
+	}
 	if r := ask(); r.err == nil {
 		t.Fatalf("request 0 (reset): got %+v, want an error", r.resp)
 	}
@@ -360,11 +352,11 @@ func TestSharedRetriesOnce(t *testing.T) {
 	var results []<-chan result
 	for range 3 {
 		results = append(results, sharedGet(t.Context(), t, c, alice, g.URL+"/tags"))
-		next(t, "a caller to join", joins)
+		testwait.Receive(t, "a caller to join", joins)
 	}
 	close(g.release)
 	for _, ch := range results {
-		if r := next(t, "an answer", ch); r.err != nil || string(r.resp.Body) != "the answer" || r.resp.Attempts != 2 {
+		if r := testwait.Receive(t, "an answer", ch); r.err != nil || string(r.resp.Body) != "the answer" || r.resp.Attempts != 2 {
 			t.Fatalf("got %v, %+v; want the answer after 2 attempts", r.err, r.resp)
 		}
 	}
@@ -383,12 +375,12 @@ func TestSharedLogging(t *testing.T) {
 	var mu sync.Mutex // the two callers' log lines come from one buffer
 	ctx := tflogtest.RootLogger(t.Context(), &lockedWriter{w: &buf, mu: &mu})
 	first := sharedGet(ctx, t, c, alice, g.URL+"/tags?limit=10")
-	next(t, "the first caller to join", joins)
+	testwait.Receive(t, "the first caller to join", joins)
 	second := sharedGet(ctx, t, c, alice, g.URL+"/tags?limit=10")
-	next(t, "the second caller to join", joins)
+	testwait.Receive(t, "the second caller to join", joins)
 	close(g.release)
-	next(t, "an answer", first)
-	next(t, "an answer", second)
+	testwait.Receive(t, "an answer", first)
+	testwait.Receive(t, "an answer", second)
 
 	mu.Lock()
 	defer mu.Unlock()

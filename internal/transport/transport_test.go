@@ -31,6 +31,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
+
+	"github.com/registry-tools/terraform-provider-registry/internal/testwait"
 )
 
 // testRetries is the MaxRetries of the fast test configuration: every
@@ -101,32 +103,6 @@ func get(ctx context.Context, t *testing.T, c *Client, url string, check BodyChe
 		t.Fatal(err)
 	}
 	return c.Do(ctx, req, check)
-}
-
-// giveUp fires when a wait in a test should stop: a second before go
-// test's -timeout would kill the binary (never, without one). A wait that
-// only ends on an event therefore never fails on a slow machine, and a
-// hang is still reported by name rather than as a dump of every stack.
-func giveUp(t *testing.T) <-chan time.Time {
-	deadline, ok := t.Deadline()
-	if !ok {
-		return nil
-	}
-	return time.After(time.Until(deadline) - time.Second)
-}
-
-// waitFor polls cond until it holds. It replaces sleeps: it only waits as
-// long as it must.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	stop := giveUp(t)
-	for !cond() {
-		select {
-		case <-stop:
-			t.Fatalf("still waiting for %s as the test's -timeout nears", what)
-		case <-time.After(time.Millisecond):
-		}
-	}
 }
 
 // TestRetryAfterHonoured: a 429 is retried and the answer after it returned;
@@ -363,12 +339,7 @@ func TestCancelMidRequest(t *testing.T) {
 	}()
 	<-arrived
 	cancel()
-	var res result
-	select {
-	case res = <-done:
-	case <-giveUp(t):
-		t.Fatal("Do did not return after its context was cancelled")
-	}
+	res := testwait.Receive(t, "Do to return after its context was cancelled", done)
 	if !errors.Is(res.err, context.Canceled) || res.resp != nil {
 		t.Fatalf("got %v, %v; want context.Canceled and no answer", res.resp, res.err)
 	}
@@ -378,16 +349,12 @@ func TestCancelMidRequest(t *testing.T) {
 
 	// The service sees the connection go: the cancelled request does not
 	// stay open on it.
-	select {
-	case <-hungUp:
-	case <-giveUp(t):
-		t.Fatal("the service never saw the cancelled request's connection close")
-	}
+	testwait.Receive(t, "the service to see the cancelled request's connection close", hungUp)
 	// Do returned, so nothing of the request should run any more; a
 	// goroutine of ours still unwinding gets the time it needs, one stuck
 	// would stay forever. (Not a goroutine count: net/http's own idle-pool
 	// goroutines come and go as they please.)
-	waitFor(t, "the request's goroutines to end", func() bool { return requestGoroutines() == "" })
+	testwait.Until(t, "the request's goroutines to end", func() bool { return requestGoroutines() == "" })
 }
 
 // requestGoroutines returns the stacks, other than the caller's, running a
@@ -502,7 +469,7 @@ func TestThrottleGateHoldsNewRequests(t *testing.T) {
 		first <- err
 	}()
 	// Start the second request once the first one has taken in the 429.
-	waitFor(t, "the 429 to raise the throttle gate", func() bool {
+	testwait.Until(t, "the 429 to raise the throttle gate", func() bool {
 		c.gate.mu.Lock()
 		defer c.gate.mu.Unlock()
 		return !c.gate.until.IsZero()

@@ -6,25 +6,10 @@ import (
 	"time"
 
 	"github.com/registry-tools/terraform-provider-registry/internal/fakecloud"
+	"github.com/registry-tools/terraform-provider-registry/internal/testwait"
 	"github.com/registry-tools/terraform-provider-registry/internal/transport"
 	"github.com/registry-tools/terraform-provider-registry/internal/ucloud"
 )
-
-func receive[T any](t *testing.T, what string, ch <-chan T) T {
-	t.Helper()
-	deadline, ok := t.Deadline()
-	var stop <-chan time.Time
-	if ok {
-		stop = time.After(time.Until(deadline) - time.Second)
-	}
-	select {
-	case v := <-ch:
-		return v
-	case <-stop:
-		t.Fatalf("still waiting for %s as the test's -timeout nears", what)
-	}
-	panic("unreachable")
-}
 
 // TestIdenticalListingsShare: two listings of one image in flight at once
 // send one GetImageTag (the signed form differs in nothing but is compared
@@ -61,22 +46,22 @@ func TestIdenticalListingsShare(t *testing.T) {
 		return out
 	}
 	first := list("")
-	receive(t, "the first listing to join", joins)
-	receive(t, "the first request", arrived)
+	testwait.Receive(t, "the first listing to join", joins)
+	testwait.Receive(t, "the first request", arrived)
 	second := list("")
-	if w := receive(t, "the second listing to join", joins); w != 2 {
+	if w := testwait.Receive(t, "the second listing to join", joins); w != 2 {
 		t.Fatalf("the identical listing joined with %d waiting, want 2", w)
 	}
 	other := list("org-other")
-	if w := receive(t, "the other project's listing to join", joins); w != 1 {
+	if w := testwait.Receive(t, "the other project's listing to join", joins); w != 1 {
 		t.Fatalf("the other project's listing joined with %d waiting; want a request of its own", w)
 	}
-	if r := receive(t, "the other project's listing", other); r.err != nil || r.n != 10 {
+	if r := testwait.Receive(t, "the other project's listing", other); r.err != nil || r.n != 10 {
 		t.Fatalf("other project: %+v; want 10 tags", r)
 	}
 	close(release)
 	for _, ch := range []<-chan listed{first, second} {
-		if r := receive(t, "a listing", ch); r.err != nil || r.n != 10 {
+		if r := testwait.Receive(t, "a listing", ch); r.err != nil || r.n != 10 {
 			t.Fatalf("%+v; want 10 tags", r)
 		}
 	}
